@@ -1,0 +1,3 @@
+from ohinspect.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,19 @@
+"""The demo store: a fictional but realistic set of records for 合水县 (Heshui county, 庆阳市,
+Gansu — the county of seed 002) and its neighbours. Deterministic: the same ids and content
+every time, so ``init --demo`` run twice changes nothing. Later issues add their records here.
+"""
+
+from __future__ import annotations
+
+from ohinspect.progress import Reporter
+from ohinspect.services.enterprise_import import import_enterprises
+from ohinspect.store.changes import OpResult
+from ohinspect.store.database import Store
+
+DEMO_USER = "演示检查员"
+
+
+def build_demo(store: Store, reporter: Reporter | None = None) -> OpResult:
+    from ohinspect.demo.enterprises import demo_enterprises
+
+    return import_enterprises(store, store.actor(DEMO_USER), demo_enterprises(), reporter)

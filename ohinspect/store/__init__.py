@@ -1,0 +1,1 @@
+"""The local SQLite store: models, unit of work, outbox, audit chain, migrations."""

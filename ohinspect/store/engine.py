@@ -1,0 +1,55 @@
+"""SQLite engines with the pragmas the store relies on.
+
+- WAL journal, ``synchronous=FULL`` (a committed write survives a power cut), foreign keys on.
+- The *writer* engine has one connection and starts every transaction with ``BEGIN IMMEDIATE``:
+  writes are serial, so the audit chain and change counter never race.
+- The *reader* engine serves queries from any thread with deferred transactions (WAL lets
+  them run while a write is in progress).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+#: readers map the file and keep a larger page cache: list searches scan covering indexes
+READER_PRAGMAS = ("PRAGMA mmap_size=268435456", "PRAGMA cache_size=-16384")
+
+
+def _configure(dbapi_conn: sqlite3.Connection, foreign_keys: bool, writer: bool) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
+    cur = dbapi_conn.cursor()
+    for pragma in () if writer else READER_PRAGMAS:
+        cur.execute(pragma)
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    cur.close()
+
+
+def make_engine(path: Path, *, writer: bool, foreign_keys: bool = True) -> Engine:
+    """An engine on the store file; ``writer`` selects the serial, BEGIN IMMEDIATE engine."""
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    if writer:
+        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        kwargs.update(pool_size=4, max_overflow=4)
+    engine = create_engine(f"sqlite:///{path}", **kwargs)
+    begin_sql = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        _configure(dbapi_conn, foreign_keys, writer)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin_sql)
+
+    return engine

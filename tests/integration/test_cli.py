@@ -1,0 +1,113 @@
+"""The ``ohinspect`` command end to end, as a user runs it (a real process, a real store)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "ohinspect"]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
+    return subprocess.run(cmd + list(args), cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_version_from_cli_and_main() -> None:
+    from ohinspect import __version__
+
+    assert run("--version").stdout.strip() == f"OHInspect {__version__}"
+    main = subprocess.run([sys.executable, "main.py", "--version"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert main.returncode == 0 and main.stdout.strip() == f"OHInspect {__version__}"
+
+
+def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("init", "--demo", data_dir=a).returncode == 0
+    assert run("init", "--demo", data_dir=b).returncode == 0
+    assert run("init", "--demo", data_dir=a).returncode == 0  # again: nothing new
+    list_a = json.loads(run("list", "enterprises", "--json", data_dir=a).stdout)
+    list_b = json.loads(run("list", "enterprises", "--json", data_dir=b).stdout)
+    assert list_a == list_b and len(list_a) == 50
+    stats = json.loads(run("stats", "--json", data_dir=a).stdout)
+    assert stats["records"]["enterprise"] == {"live": 50, "deleted": 0}
+    assert stats["outbox"] == {"entries": 50, "records": 50}
+    assert stats["schema_version"] == "0001"
+    # the demo covers dust-, chemical- and noise-heavy industries across several counties
+    assert {e["division_code"] for e in list_a} >= {"621024", "621002"}
+    assert {e["risk_class"] for e in list_a} == {"severe", "general"}
+
+
+def test_check_passes_then_detects_tampering(tmp_path: Path) -> None:
+    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    ok = run("check", data_dir=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    conn = sqlite3.connect(tmp_path / "ohinspect.sqlite3")
+    conn.execute("UPDATE outbox SET payload = replace(payload, '合水', '伪造') WHERE id = 3")
+    conn.commit()
+    conn.close()
+    bad = run("check", data_dir=tmp_path)
+    assert bad.returncode == 3
+    assert "outbox entry 3" in bad.stderr
+
+
+def test_check_detects_a_damaged_attachment(tmp_path: Path) -> None:
+    assert run("init", data_dir=tmp_path).returncode == 0
+    folder = tmp_path / "attachments" / "ab"
+    folder.mkdir(parents=True)
+    (folder / ("ab" + "0" * 62)).write_bytes(b"not what the name says")
+    bad = run("check", data_dir=tmp_path)
+    assert bad.returncode == 3 and "attachment" in bad.stderr
+
+
+def test_backup_while_a_writer_holds_the_store(tmp_path: Path) -> None:
+    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    holder = sqlite3.connect(tmp_path / "ohinspect.sqlite3")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE store_meta SET value = value WHERE key = 'device_id'")
+    try:
+        out = tmp_path / "copy" / "backup.sqlite3"
+        result = run("backup", "--out", str(out), data_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+    finally:
+        holder.rollback()
+        holder.close()
+    conn = sqlite3.connect(out)
+    assert conn.execute("SELECT count(*) FROM enterprise").fetchone()[0] == 50
+    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "ohinspect.sqlite3").write_text("definitely not a database")
+    result = run("stats", data_dir=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "不是 OHInspect 数据文件" in lines[0]
+    assert "Traceback" not in result.stderr
+    unknown = run("list", "spaceships", data_dir=tmp_path / "fresh")
+    assert unknown.returncode == 1 and "spaceships" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_english_messages(tmp_path: Path) -> None:
+    (tmp_path / "ohinspect.sqlite3").write_text("nope")
+    result = run("--lang", "en", "check", data_dir=tmp_path)
+    assert "is not an OHInspect data file" in result.stderr
+
+
+def test_data_dir_from_environment(tmp_path: Path) -> None:
+    env = dict(os.environ, OHINSPECT_DATA_DIR=str(tmp_path / "env-dir"))
+    result = subprocess.run([sys.executable, "-m", "ohinspect", "init"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env-dir" / "ohinspect.sqlite3").exists()
