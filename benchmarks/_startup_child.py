@@ -1,5 +1,6 @@
-"""Child process for bench_startup: start the real app offscreen on a given data folder and report
-when the main window has painted the enterprise list, then exit. Prints one JSON line."""
+"""Child process for bench_startup: start the real app offscreen on a given data folder, say
+"PAINTED" as soon as the main window has painted the enterprise list, then exit and print
+"DONE {figures}" (in-process times and peak RSS)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def main() -> int:
         view.viewport().repaint()
         figures["painted_s"] = time.perf_counter() - T0
         figures["rows"] = view.model().rowCount()
+        print("PAINTED", flush=True)  # the parent times the spawn → this line
         timer.stop()
         qt_app.quit()
 
@@ -43,7 +45,7 @@ def main() -> int:
     qt_app.exec()
     app.shutdown()
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(figures))
+    print("DONE", json.dumps(figures), flush=True)
     return 0 if "painted_s" in figures else 1
 
 

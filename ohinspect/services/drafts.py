@@ -7,6 +7,8 @@ deletes its draft in the same transaction (see :func:`discard_in`).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -18,6 +20,12 @@ from ohinspect.store.models import FormDraft
 NEW_KEY = "new"
 
 
+@dataclass(frozen=True)
+class Draft:
+    values: dict[str, object]
+    updated_at: datetime
+
+
 def save_draft(store: Store, form: str, key: str, values: dict[str, object]) -> None:
     with store.write_sessionmaker() as session, session.begin():
         draft = session.get(FormDraft, (form, key)) or FormDraft(form=form, key=key)
@@ -26,10 +34,10 @@ def save_draft(store: Store, form: str, key: str, values: dict[str, object]) -> 
         session.add(draft)
 
 
-def load_draft(store: Store, form: str, key: str) -> dict[str, object] | None:
+def load_draft(store: Store, form: str, key: str) -> Draft | None:
     with store.read() as session:
         draft = session.get(FormDraft, (form, key))
-        return json.loads(draft.values) if draft else None
+        return Draft(json.loads(draft.values), draft.updated_at) if draft else None
 
 
 def discard_draft(store: Store, form: str, key: str) -> None:

@@ -19,12 +19,16 @@ from ohinspect.standards.industries import load_industries
 from ohinspect.store.models import Enterprise
 
 
+#: risk-class filter value meaning "no class recorded yet"
+UNCLASSIFIED = "-"
+
+
 @dataclass(frozen=True)
 class EnterpriseFilter:
     text: str = ""          # part of the name, address or legal representative; start of a code
     division: str = ""      # a jurisdiction: the code itself and every division below it
     industry: str = ""      # a section letter or a code prefix (GB/T 4754-2017)
-    risk_class: str = ""
+    risk_class: str = ""    # a class code, or UNCLASSIFIED
     show_deleted: bool = False
 
 
@@ -88,11 +92,12 @@ def _conditions(f: EnterpriseFilter) -> list[ColumnElement[bool]]:
             table = load_industries()
             divisions = [d.code for d in table.by_level("division")
                          if (table.section_of(d.code) or d).code == code]
-            conds.append(func.substr(Enterprise.industry_code, 1, 2).in_(divisions))
+            conds.append(or_(func.substr(Enterprise.industry_code, 1, 2).in_(divisions),
+                             Enterprise.industry_code == code))
         else:
             conds.append(Enterprise.industry_code.like(f"{_like(code)}%", escape="\\"))
     if f.risk_class:
-        conds.append(Enterprise.risk_class == f.risk_class)
+        conds.append(Enterprise.risk_class == ("" if f.risk_class == UNCLASSIFIED else f.risk_class))
     return conds
 
 

@@ -101,9 +101,7 @@ def validate_enterprise(data: EnterpriseInput) -> tuple[dict[str, Any], list[Fie
             if p.severity == "error":
                 problems.append(FieldProblem("uscc", p.code, p.message))
             elif not clean["uscc_override_reason"]:
-                problems.append(FieldProblem(
-                    "uscc", p.code, tr("enterprise.warning.uscc_override", message=p.message),
-                    overridable=True))
+                problems.append(FieldProblem("uscc", p.code, p.message, overridable=True))
         if result.ok:
             clean["uscc_override_reason"] = ""  # nothing to override: do not keep a stale reason
 
@@ -111,7 +109,7 @@ def validate_enterprise(data: EnterpriseInput) -> tuple[dict[str, Any], list[Fie
     if clean["division_code"] and clean["division_code"] not in divisions:
         problems.append(FieldProblem("division_code", "enterprise.error.division_unknown",
                                      tr("enterprise.error.division_unknown",
-                                        code=clean["division_code"], edition=divisions.edition)))
+                                        code=clean["division_code"])))
     if clean["industry_code"]:
         clean["industry_code"] = clean["industry_code"].upper()
         if clean["industry_code"] not in load_industries():

@@ -18,15 +18,9 @@ from sqlalchemy import Engine, create_engine, event
 BUSY_TIMEOUT_MS = 10_000
 
 
-#: readers map the file and keep a larger page cache: list searches scan covering indexes
-READER_PRAGMAS = ("PRAGMA mmap_size=268435456", "PRAGMA cache_size=-16384")
-
-
-def _configure(dbapi_conn: sqlite3.Connection, foreign_keys: bool, writer: bool) -> None:
+def _configure(dbapi_conn: sqlite3.Connection, foreign_keys: bool) -> None:
     dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
     cur = dbapi_conn.cursor()
-    for pragma in () if writer else READER_PRAGMAS:
-        cur.execute(pragma)
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
@@ -46,7 +40,7 @@ def make_engine(path: Path, *, writer: bool, foreign_keys: bool = True) -> Engin
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        _configure(dbapi_conn, foreign_keys, writer)
+        _configure(dbapi_conn, foreign_keys)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

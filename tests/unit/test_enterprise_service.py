@@ -9,7 +9,8 @@ import pytest
 from ohinspect.errors import ValidationError
 from ohinspect.services.drafts import load_draft, save_draft
 from ohinspect.services.enterprise_import import ImportRejected, import_enterprises
-from ohinspect.services.enterprise_queries import EnterpriseFilter, fetch_rows, search_ids
+from ohinspect.services.enterprise_queries import (UNCLASSIFIED, EnterpriseFilter, fetch_rows,
+                                                   search_ids)
 from ohinspect.services.enterprise_rules import EnterpriseInput
 from ohinspect.services.enterprises import (create_enterprise, delete_enterprise,
                                             update_enterprise)
@@ -75,7 +76,7 @@ def test_malformed_code_cannot_be_overridden(store, actor) -> None:
 
 
 @pytest.mark.parametrize("field, value, fragment", [
-    ("division_code", "629999", "不在区划表"),
+    ("division_code", "629999", "不在内置的 GB/T 2260 区划表"),
     ("industry_code", "9999", "不在 GB/T 4754-2017"),
     ("exposed_count", "500", "不能多于职工总数"),
     ("workforce", "-3", "不能为负数"),
@@ -132,7 +133,7 @@ def test_soft_delete_and_undo(store, actor) -> None:
 
 def test_saving_discards_the_draft(store, actor) -> None:
     save_draft(store, "enterprise", "new", {"name": "合水县示例"})
-    assert load_draft(store, "enterprise", "new") == {"name": "合水县示例"}
+    assert load_draft(store, "enterprise", "new").values == {"name": "合水县示例"}
     create_enterprise(store, actor, _input(), draft_key="new")
     assert load_draft(store, "enterprise", "new") is None
 
@@ -141,7 +142,7 @@ def test_failed_save_keeps_the_draft(store, actor) -> None:
     save_draft(store, "enterprise", "new", {"name": ""})
     with pytest.raises(ValidationError):
         create_enterprise(store, actor, EnterpriseInput(), draft_key="new")
-    assert load_draft(store, "enterprise", "new") == {"name": ""}
+    assert load_draft(store, "enterprise", "new").values == {"name": ""}
 
 
 def _seed(store, actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -152,6 +153,8 @@ def _seed(store, actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
                         hazard_codes=["chem.toluene"]),
         "mine": _input(name="秦皇岛示例矿业有限公司", uscc=make_uscc("9", "1", "130302", "MA71BC03"),
                        division_code="130302", industry_code="0610", address="海港区某路1号"),
+        "unclassified": _input(name="合水县待定分类制造厂", uscc=make_uscc("9", "1", "621024", "MA71BC04"),
+                               industry_code="C", risk_class="", risk_rule_set=""),
     }
     import_enterprises(store, actor, [(None, v) for v in rows.values()])
     with store.read() as s:
@@ -163,11 +166,15 @@ def _seed(store, actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
     (EnterpriseFilter(text="涂料"), {"西峰区示例涂料有限公司"}),
     (EnterpriseFilter(text=make_uscc("9", "1", "130302", "MA71BC03")[:12]), {"秦皇岛示例矿业有限公司"}),
     (EnterpriseFilter(text="海港区"), {"秦皇岛示例矿业有限公司"}),
-    (EnterpriseFilter(division="621000"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司"}),
-    (EnterpriseFilter(division="620000"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司"}),
-    (EnterpriseFilter(division="621024"), {"合水县示例水泥有限公司"}),
+    (EnterpriseFilter(division="621000"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司",
+                                           "合水县待定分类制造厂"}),
+    (EnterpriseFilter(division="620000"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司",
+                                           "合水县待定分类制造厂"}),
+    (EnterpriseFilter(division="621024", text="示例"), {"合水县示例水泥有限公司"}),
     (EnterpriseFilter(industry="B"), {"秦皇岛示例矿业有限公司"}),
-    (EnterpriseFilter(industry="C"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司"}),
+    (EnterpriseFilter(industry="C"), {"合水县示例水泥有限公司", "西峰区示例涂料有限公司",
+                                      "合水县待定分类制造厂"}),
+    (EnterpriseFilter(risk_class=UNCLASSIFIED), {"合水县待定分类制造厂"}),
     (EnterpriseFilter(industry="26"), {"西峰区示例涂料有限公司"}),
     (EnterpriseFilter(risk_class="general"), {"西峰区示例涂料有限公司"}),
     (EnterpriseFilter(text="100%_"), set()),

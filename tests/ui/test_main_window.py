@@ -1,0 +1,65 @@
+"""The main window as a user meets it: areas, language switch, a store that cannot be opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QListWidget
+
+from ohinspect.i18n import current_language
+from ui.app import Application, parse_args
+
+AREAS_ZH = ["用人单位", "三同时项目", "现场采样", "检查与审核", "整改跟踪", "数据同步", "批次审核"]
+
+
+def _nav_titles(app: Application) -> list[str]:
+    nav = app.window.findChild(QListWidget, "nav")
+    return [nav.item(i).text() for i in range(nav.count())]
+
+
+def _start(qtbot, *argv: str) -> Application:  # type: ignore[no-untyped-def]
+    app = Application(parse_args(list(argv)))
+    qtbot.addWidget(app.window)
+    app.start()
+    return app
+
+
+def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> None:
+    app = _start(qtbot, "--data-dir", str(tmp_path), "--demo")
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        assert _nav_titles(app) == AREAS_ZH
+        assert "演示数据" in app.window.windowTitle()
+        placeholder = app.window.pages["sampling"].findChild(QLabel)
+        assert "尚未提供" in placeholder.text()
+        qtbot.waitUntil(lambda: "单位：50" in app.window.status_label.text(), timeout=10_000)
+    finally:
+        app.shutdown()
+
+
+def test_language_switch_rebuilds_the_window_in_english(qtbot, tmp_path: Path) -> None:
+    app = _start(qtbot, "--data-dir", str(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        app.switch_language("en")
+        qtbot.addWidget(app.window)
+        assert current_language() == "en"
+        assert _nav_titles(app)[0] == "Enterprises"
+        assert app.window.menuBar().actions()[0].text() == "&File"
+        # the choice is remembered for the next start
+        assert '"language": "en"' in (tmp_path / "settings.json").read_text(encoding="utf-8")
+    finally:
+        app.shutdown()
+
+
+def test_unopenable_store_is_explained_in_the_window(qtbot, tmp_path: Path) -> None:
+    (tmp_path / "ohinspect.sqlite3").write_bytes(b"PK\x03\x04 a zip file, not a store")
+    app = _start(qtbot, "--data-dir", str(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: "无法打开数据文件" in app.window.loading.text(), timeout=30_000)
+        assert "不是 OHInspect 数据文件" in app.window.loading.text()
+        assert "Traceback" not in app.window.loading.text()
+        assert app.ctx is None
+        assert (tmp_path / "ohinspect.sqlite3").read_bytes().startswith(b"PK")
+    finally:
+        app.shutdown()
