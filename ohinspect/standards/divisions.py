@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ohinspect.errors import DataFileError
-from ohinspect.i18n import tr
-from ohinspect.paths import resources_dir
 from ohinspect.resources import load_data_file
+from ohinspect.standards.table_file import RowReader, TableFile
 
 RESOURCE = "standards/gbt2260_divisions.yaml"
 _CODE = re.compile(r"^[0-9]{6}$")
-_FIELDS = frozenset({"code", "name", "name_en"})
+_REQUIRED = ("code", "name", "name_en")
+_FIELDS = frozenset(_REQUIRED)
 
 Level = Literal["province", "prefecture", "county"]
 
@@ -130,57 +128,32 @@ class DivisionTable:
 
 def load_divisions(path: Path | None = None) -> DivisionTable:
     """Load and validate a division table: the shipped one (cached) unless ``path`` is given."""
-    return _load_shipped() if path is None else _load(Path(path))
-
-
-@lru_cache(maxsize=1)
-def _load_shipped() -> DivisionTable:
-    return _load(resources_dir() / RESOURCE)
+    return _FILE.load(path)
 
 
 def _load(file: Path) -> DivisionTable:
-    path = str(file)
     data = load_data_file(file)
     structure = data.get("structure") or {}
     pair = str(structure.get("province_administered_pair", "90"))
     municipalities = frozenset(str(c) for c in structure.get("municipalities", ()))
-    raw = data.get("divisions")
-    if not isinstance(raw, list) or not raw:
-        raise DataFileError(path, tr("standards.rows.missing", section="divisions"))
-    rows: list[Division] = []
-    for index, item in enumerate(raw, start=1):
-        rows.append(_row(path, index, item))
+    reader = RowReader(file, "divisions")
+    rows = [_row(reader, index, item) for index, item in reader.rows(data)]
     table = DivisionTable(rows, data["meta"], pair, municipalities)
-    seen: set[str] = set()
     for index, row in enumerate(rows, start=1):
-        if row.code in seen:
-            raise DataFileError(path, _msg("standards.row.duplicate", index, row.code))
-        seen.add(row.code)
+        reader.check_unique(index, row.code)
         parent = table.parent(row.code)
         if parent is not None and parent not in table:
-            problem = _msg("standards.row.no_parent", index, row.code, parent=parent)
-            raise DataFileError(path, problem)
+            raise reader.fail("standards.row.no_parent", index, row.code, parent=parent)
     return table
 
 
-def _row(path: str, index: int, item: object) -> Division:
-    if not isinstance(item, dict):
-        raise DataFileError(path, _msg("standards.row.not_mapping", index, "?"))
-    code = str(item.get("code", ""))
-    extra = sorted(set(map(str, item)) - _FIELDS)
-    if extra:
-        raise DataFileError(path, _msg("standards.row.unknown_field", index, code, field=extra[0]))
-    for field in ("code", "name", "name_en"):
-        if not item.get(field):
-            raise DataFileError(path, _msg("standards.row.missing", index, code, field=field))
-    if not isinstance(item["code"], str) or not _CODE.match(code):
-        expected = tr("standards.expect.division_code")
-        raise DataFileError(path, _msg("standards.row.bad_code", index, code, expected=expected))
+def _row(reader: RowReader, index: int, item: Any) -> Division:
+    code = reader.require(index, item, _REQUIRED, _FIELDS)
+    reader.check_code(index, item, _CODE, "standards.expect.division_code")
     return Division(code, str(item["name"]), str(item["name_en"]))
 
 
-def _msg(key: str, index: int, code: str, **values: object) -> str:
-    return tr(key, section="divisions", row=index, code=code, **values)
+_FILE = TableFile(RESOURCE, _load)
 
 
 def _require_code(code: str) -> None:

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ohinspect.errors import DataFileError
 from ohinspect.i18n import tr
-from ohinspect.paths import resources_dir
 from ohinspect.resources import load_data_file
+from ohinspect.standards.table_file import RowReader, TableFile
 
 RESOURCE = "standards/hazard_catalogue_2015.yaml"
 CATEGORY_CODES = ("dust", "chemical", "physical", "radiological", "biological", "other")
 _FACTOR_CODE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 _CAS = re.compile(r"^([0-9]{2,7})-([0-9]{2})-([0-9])$")
-_FACTOR_FIELDS = frozenset({"code", "category", "name_zh", "name_en", "cas", "note"})
+_CATEGORY_REQUIRED = ("code", "name_zh", "name_en", "official_count")
+_FACTOR_REQUIRED = ("code", "category", "name_zh", "name_en")
+_FACTOR_FIELDS = frozenset({*_FACTOR_REQUIRED, "cas", "note"})
 
 
 @dataclass(frozen=True)
@@ -108,31 +109,22 @@ class HazardCatalogue:
 
 def load_hazard_catalogue(path: Path | None = None) -> HazardCatalogue:
     """Load and validate the catalogue: the shipped one (cached) unless ``path`` is given."""
-    return _load_shipped() if path is None else _load(Path(path))
-
-
-@lru_cache(maxsize=1)
-def _load_shipped() -> HazardCatalogue:
-    return _load(resources_dir() / RESOURCE)
+    return _FILE.load(path)
 
 
 def _load(file: Path) -> HazardCatalogue:
-    path = str(file)
     data = load_data_file(file)
-    categories = _categories(path, data.get("categories"))
-    raw = data.get("factors")
-    if not isinstance(raw, list) or not raw:
-        raise DataFileError(path, tr("standards.rows.missing", section="factors"))
+    categories = _categories(RowReader(file, "categories"), data)
+    category_codes = {c.code for c in categories}
+    reader = RowReader(file, "factors")
+    rows = reader.rows(data)
     retired = {str(c) for c in data.get("retired_codes") or ()}
     factors: list[HazardFactor] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw, start=1):
-        factor = _factor(path, index, item, {c.code for c in categories})
-        if factor.code in seen:
-            raise DataFileError(path, _msg("standards.row.duplicate", index, factor.code))
+    for index, item in rows:
+        factor = _factor(reader, index, item, category_codes)
+        reader.check_unique(index, factor.code)
         if factor.code in retired:
-            raise DataFileError(path, _msg("standards.hazard.retired", index, factor.code))
-        seen.add(factor.code)
+            raise reader.fail("standards.hazard.retired", index, factor.code)
         factors.append(factor)
     for category in categories:
         count = sum(1 for f in factors if f.category == category.code)
@@ -143,60 +135,36 @@ def _load(file: Path) -> HazardCatalogue:
                 count=count,
                 official=category.official_count,
             )
-            raise DataFileError(path, problem)
+            raise DataFileError(reader.path, problem)
     return HazardCatalogue(categories, factors, data["meta"])
 
 
-def _categories(path: str, raw: object) -> list[HazardCategory]:
-    if not isinstance(raw, list) or not raw:
-        raise DataFileError(path, tr("standards.rows.missing", section="categories"))
+def _categories(reader: RowReader, data: dict[str, Any]) -> list[HazardCategory]:
     result: list[HazardCategory] = []
-    for index, item in enumerate(raw, start=1):
-        if not isinstance(item, dict):
-            raise DataFileError(path, _msg("standards.row.not_mapping", index, "?", "categories"))
-        code = str(item.get("code", ""))
-        for field in ("code", "name_zh", "name_en", "official_count"):
-            if item.get(field) in (None, ""):
-                raise DataFileError(
-                    path, _msg("standards.row.missing", index, code, "categories", field=field)
-                )
+    for index, item in reader.rows(data):
+        code = reader.require(index, item, _CATEGORY_REQUIRED, blank_only=True)  # 0 is a count
         if code not in CATEGORY_CODES or not isinstance(item["official_count"], int):
             expected = tr("standards.expect.category", codes=", ".join(CATEGORY_CODES))
-            raise DataFileError(
-                path, _msg("standards.row.bad_code", index, code, "categories", expected=expected)
-            )
+            raise reader.fail("standards.row.bad_code", index, code, expected=expected)
         result.append(
             HazardCategory(code, str(item["name_zh"]), str(item["name_en"]), item["official_count"])
         )
     return result
 
 
-def _factor(path: str, index: int, item: object, categories: set[str]) -> HazardFactor:
-    if not isinstance(item, dict):
-        raise DataFileError(path, _msg("standards.row.not_mapping", index, "?"))
-    code = str(item.get("code", ""))
-    extra = sorted(set(map(str, item)) - _FACTOR_FIELDS)
-    if extra:
-        raise DataFileError(path, _msg("standards.row.unknown_field", index, code, field=extra[0]))
-    for field in ("code", "category", "name_zh", "name_en"):
-        if not item.get(field):
-            raise DataFileError(path, _msg("standards.row.missing", index, code, field=field))
-    if not _FACTOR_CODE.match(code):
-        expected = tr("standards.expect.factor_code")
-        raise DataFileError(path, _msg("standards.row.bad_code", index, code, expected=expected))
+def _factor(reader: RowReader, index: int, item: Any, categories: set[str]) -> HazardFactor:
+    code = reader.require(index, item, _FACTOR_REQUIRED, _FACTOR_FIELDS)
+    reader.check_code(index, item, _FACTOR_CODE, "standards.expect.factor_code")
     category = str(item["category"])
     if category not in categories:
-        raise DataFileError(
-            path, _msg("standards.hazard.bad_category", index, code, category=category)
-        )
+        raise reader.fail("standards.hazard.bad_category", index, code, category=category)
     cas = item.get("cas")
     if cas is not None and not (isinstance(cas, str) and cas_is_valid(cas)):
-        raise DataFileError(path, _msg("standards.hazard.bad_cas", index, code, cas=cas))
+        raise reader.fail("standards.hazard.bad_cas", index, code, cas=cas)
     note = item.get("note")
     return HazardFactor(
         code, category, str(item["name_zh"]), str(item["name_en"]), cas, str(note) if note else None
     )
 
 
-def _msg(key: str, index: int, code: str, section: str = "factors", **values: object) -> str:
-    return tr(key, section=section, row=index, code=code, **values)
+_FILE = TableFile(RESOURCE, _load)

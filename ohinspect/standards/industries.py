@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ohinspect.errors import DataFileError
-from ohinspect.i18n import tr
-from ohinspect.paths import resources_dir
 from ohinspect.resources import load_data_file
+from ohinspect.standards.table_file import RowReader, TableFile
 
 RESOURCE = "standards/gbt4754_2017_industries.yaml"
 _CODE = re.compile(r"^(?:[A-T]|[0-9]{2,4})$")
+_REQUIRED = ("code", "name", "name_en")
 _FIELDS = frozenset({"code", "section", "name", "name_en"})
 
 IndustryLevel = Literal["section", "division", "group", "class"]
@@ -113,28 +111,17 @@ class IndustryTable:
 
 def load_industries(path: Path | None = None) -> IndustryTable:
     """Load and validate an industry table: the shipped one (cached) unless ``path`` is given."""
-    return _load_shipped() if path is None else _load(Path(path))
-
-
-@lru_cache(maxsize=1)
-def _load_shipped() -> IndustryTable:
-    return _load(resources_dir() / RESOURCE)
+    return _FILE.load(path)
 
 
 def _load(file: Path) -> IndustryTable:
-    path = str(file)
     data = load_data_file(file)
-    raw = data.get("industries")
-    if not isinstance(raw, list) or not raw:
-        raise DataFileError(path, tr("standards.rows.missing", section="industries"))
+    reader = RowReader(file, "industries")
     rows: list[Industry] = []
     sections: dict[str, str] = {}
-    seen: set[str] = set()
-    for index, item in enumerate(raw, start=1):
-        row = _row(path, index, item)
-        if row.code in seen:
-            raise DataFileError(path, _msg("standards.row.duplicate", index, row.code))
-        seen.add(row.code)
+    for index, item in reader.rows(data):
+        row = _row(reader, index, item)
+        reader.check_unique(index, row.code)
         if row.level == "division":
             sections[row.code] = str(item.get("section", ""))
         rows.append(row)
@@ -142,30 +129,17 @@ def _load(file: Path) -> IndustryTable:
     for index, row in enumerate(rows, start=1):
         parent = table.parent_code(row.code)
         if row.level != "section" and (not parent or parent not in table):
-            raise DataFileError(
-                path, _msg("standards.row.no_parent", index, row.code, parent=parent or "?")
-            )
+            raise reader.fail("standards.row.no_parent", index, row.code, parent=parent or "?")
     return table
 
 
-def _row(path: str, index: int, item: object) -> Industry:
-    if not isinstance(item, dict):
-        raise DataFileError(path, _msg("standards.row.not_mapping", index, "?"))
-    code = str(item.get("code", ""))
-    extra = sorted(set(map(str, item)) - _FIELDS)
-    if extra:
-        raise DataFileError(path, _msg("standards.row.unknown_field", index, code, field=extra[0]))
-    for field in ("code", "name", "name_en"):
-        if not item.get(field):
-            raise DataFileError(path, _msg("standards.row.missing", index, code, field=field))
-    if not isinstance(item["code"], str) or not _CODE.match(code):
-        expected = tr("standards.expect.industry_code")
-        raise DataFileError(path, _msg("standards.row.bad_code", index, code, expected=expected))
+def _row(reader: RowReader, index: int, item: Any) -> Industry:
+    code = reader.require(index, item, _REQUIRED, _FIELDS)
+    reader.check_code(index, item, _CODE, "standards.expect.industry_code")
     level = industry_level(code)
-    if level == "division" and not item.get("section"):
-        raise DataFileError(path, _msg("standards.row.missing", index, code, field="section"))
+    if level == "division" and not item.get("section"):  # a division names its section (门类)
+        raise reader.fail("standards.row.missing", index, code, field="section")
     return Industry(code, str(item["name"]), str(item["name_en"]), level)
 
 
-def _msg(key: str, index: int, code: str, **values: object) -> str:
-    return tr(key, section="industries", row=index, code=code, **values)
+_FILE = TableFile(RESOURCE, _load)

@@ -1,0 +1,65 @@
+"""Screenshots of the main screens for a person to check (run under Xvfb at 1366×768):
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m ui.screenshots OUT_DIR [--lang en]
+
+Opens a fresh demo store, maximises the main window, and saves one PNG per area plus the
+enterprise editor (empty, and with the messages a bad entry produces).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from ui.app import Application, choose_font, parse_args
+
+
+def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the window")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0])
+    out.mkdir(parents=True, exist_ok=True)
+    lang = ["--lang", argv[argv.index("--lang") + 1]] if "--lang" in argv else []
+    qt_app = QApplication([sys.argv[0]])
+    choose_font(qt_app)
+    with tempfile.TemporaryDirectory() as data:
+        app = Application(parse_args(["--data-dir", data, "--demo", *lang]))
+        app.start()
+        app.window.showMaximized()
+        wait_for(qt_app, lambda: app.ctx is not None and app.window.pages)
+        page = app.window.pages["enterprises"]
+        wait_for(qt_app, lambda: page.model.rowCount() > 0)
+        for row, page_id in enumerate(app.window.pages):
+            app.window.nav.setCurrentRow(row)
+            for _ in range(20):
+                qt_app.processEvents()
+            app.window.grab().save(str(out / f"main_{page_id}.png"))
+        app.window.nav.setCurrentRow(0)
+        page.open_editor(page.model.id_at(0))
+        wait_for(qt_app, lambda: page.editor is not None and page.editor.isVisible())
+        for _ in range(20):
+            qt_app.processEvents()
+        page.editor.grab().save(str(out / "enterprise_editor.png"))
+        page.editor.f.exposed_count.setText("99999")
+        page.editor.save()
+        wait_for(qt_app, lambda: page.editor.errors["exposed_count"].isVisible())
+        page.editor.grab().save(str(out / "enterprise_editor_errors.png"))
+        app.shutdown()
+    print("\n".join(sorted(str(p) for p in out.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
