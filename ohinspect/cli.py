@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="integrity of the store and attachments; exit 0 only if all is well")
     p = sub.add_parser("backup", help="a consistent copy of the store (safe while the app is open)")
     p.add_argument("--out", required=True, type=Path)
+    p = sub.add_parser("report", help="a document as PDF: inspection record (现场检查笔录) or "
+                                      "supervision opinion (卫生监督意见书)")
+    p.add_argument("document", choices=sorted(REPORTS), help="which document")
+    p.add_argument("id", help="the inspection id (or its record/opinion number)")
+    p.add_argument("--out", required=True, type=Path, help="the PDF file to write")
     return parser
 
 
@@ -156,7 +161,35 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: report sub-command: document name → renderer (module, function), imported when used
+REPORTS = {
+    "inspection": ("ohinspect.reports.record", "render_inspection_record"),
+    "opinion": ("ohinspect.reports.opinion", "render_supervision_opinion"),
+}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render one document; the renderer writes a temp file and renames it, so a failed
+    render leaves nothing (and an older file of that name untouched)."""
+    import importlib
+
+    from ohinspect.store.database import DB_FILE
+
+    source = resolve_data_dir(args.data_dir) / DB_FILE
+    if not source.exists():
+        raise OHInspectError(tr("cli.no_store", path=source))
+    module, name = REPORTS[args.document]
+    render = getattr(importlib.import_module(module), name)
+    store = _open(args)
+    try:
+        out = render(store, args.id, args.out)
+    finally:
+        store.close()
+    print(tr("report.cli.done", path=out))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "stats": cmd_stats, "list": cmd_list, "check": cmd_check,
-    "backup": cmd_backup,
+    "backup": cmd_backup, "report": cmd_report,
 }

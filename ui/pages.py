@@ -31,12 +31,37 @@ class PlaceholderPage(QWidget):
         layout.addWidget(label)
 
 
+def open_stage_verification(ctx: AppContext, project_id: str, stage: str,
+                            parent: QWidget | None = None) -> None:
+    """Resume the unsigned verification of this stage if there is one, else start a new one."""
+    from ohinspect.services.inspection_queries import list_inspections
+    from ui.verification import open_verification, start_verification_dialog
+
+    def chosen(inspections: list) -> None:  # type: ignore[type-arg]
+        draft = next((i for i in inspections if i.stage == stage and i.locked_at is None), None)
+        if draft is not None:
+            open_verification(ctx, draft.id, parent)
+        else:
+            start_verification_dialog(ctx, project_id, stage, parent)
+
+    ctx.read(list_inspections, project_id=project_id, on_done=chosen)
+
+
+def projects_page(ctx: AppContext) -> QWidget:
+    from ui.projects.page import ProjectsPage
+
+    page = ProjectsPage(ctx)
+    page.sig_start_verification.connect(
+        lambda project_id, stage: open_stage_verification(ctx, project_id, stage, page))
+    return page
+
+
 def page_specs() -> list[PageSpec]:
     from ui.enterprises.page import EnterprisesPage
 
     return [
         PageSpec("enterprises", "nav.enterprises", EnterprisesPage),
-        PageSpec("projects", "nav.projects", None),
+        PageSpec("projects", "nav.projects", projects_page),
         PageSpec("sampling", "nav.sampling", None),
         PageSpec("audits", "nav.audits", None),
         PageSpec("rectification", "nav.rectification", None),

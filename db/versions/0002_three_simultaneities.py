@@ -23,12 +23,23 @@ TRIGGERS = {
                                 f"BEGIN SELECT RAISE(ABORT, '{LOCK_MESSAGE}'); END",
     "inspection_locked_delete": f"BEFORE DELETE ON inspection WHEN OLD.locked_at IS NOT NULL "
                                 f"BEGIN SELECT RAISE(ABORT, '{LOCK_MESSAGE}'); END",
+    # INSERT OR REPLACE deletes the conflicting row WITHOUT firing delete triggers (unless
+    # recursive_triggers is on): refuse an insert whose id is a locked inspection
+    "inspection_locked_insert": f"BEFORE INSERT ON inspection WHEN (SELECT locked_at FROM "
+                                f"inspection WHERE id = NEW.id) IS NOT NULL "
+                                f"BEGIN SELECT RAISE(ABORT, '{LOCK_MESSAGE}'); END",
 }
 for _child in ("inspection_answer", "signature"):
     for _verb, _row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        _when = f"(SELECT locked_at FROM inspection WHERE id = {_row}.inspection_id) IS NOT NULL"
+        if _verb == "INSERT":  # INSERT OR REPLACE would silently delete a locked row of that id
+            _when += (f" OR (SELECT i.locked_at FROM {_child} c JOIN inspection i "
+                      f"ON i.id = c.inspection_id WHERE c.id = NEW.id) IS NOT NULL")
+        if _verb == "UPDATE":  # nor may a row be moved into a locked inspection
+            _when += (" OR (SELECT locked_at FROM inspection WHERE id = NEW.inspection_id) "
+                      "IS NOT NULL")
         TRIGGERS[f"{_child}_locked_{_verb.lower()}"] = (
-            f"BEFORE {_verb} ON {_child} WHEN (SELECT locked_at FROM inspection "
-            f"WHERE id = {_row}.inspection_id) IS NOT NULL "
+            f"BEFORE {_verb} ON {_child} WHEN {_when} "
             f"BEGIN SELECT RAISE(ABORT, '{LOCK_MESSAGE}'); END")
 
 

@@ -15,5 +15,9 @@ DEMO_USER = "演示检查员"
 
 def build_demo(store: Store, reporter: Reporter | None = None) -> OpResult:
     from ohinspect.demo.enterprises import demo_enterprises
+    from ohinspect.demo.projects import build_demo_projects
 
-    return import_enterprises(store, store.actor(DEMO_USER), demo_enterprises(), reporter)
+    actor = store.actor(DEMO_USER)
+    enterprises = import_enterprises(store, actor, demo_enterprises(), reporter)
+    projects = build_demo_projects(store, actor)  # roster, numbers, projects, verifications
+    return OpResult(enterprises.changes | projects.changes, enterprises.record_id)

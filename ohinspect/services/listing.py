@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import tr
-from ohinspect.store.models import Enterprise
+from ohinspect.store.serialize import to_jsonable
+from ohinspect.store.models import Inspection, Enterprise, Inspector, Project
 
 Listing = Callable[..., list[dict[str, Any]]]
 
@@ -34,8 +35,68 @@ def list_enterprises(session: Session, *, include_deleted: bool = False,
              "deleted": r.deleted_at is not None} for r in session.execute(stmt)]
 
 
-LISTINGS: dict[str, Listing] = {"enterprises": list_enterprises}
-ALIASES = {"enterprise": "enterprises", "用人单位": "enterprises"}
+def list_projects(session: Session, *, include_deleted: bool = False,
+                  limit: int = 0) -> list[dict[str, Any]]:
+    from ohinspect.services.project_queries import current_stages, verified_stages
+
+    stmt = (select(Project.id, Project.name, Project.enterprise_id, Enterprise.name.label("ent"),
+                   Project.division_code, Project.industry_code, Project.nature,
+                   Project.risk_class, Project.investment_yuan, Project.deleted_at)
+            .join(Enterprise, Enterprise.id == Project.enterprise_id)
+            .order_by(Project.name, Project.id))
+    if not include_deleted:
+        stmt = stmt.where(Project.deleted_at.is_(None))
+    if limit > 0:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+    ids = [r.id for r in rows]
+    current, verified = current_stages(session, ids), verified_stages(session, ids)
+    return [{"id": r.id, "name": r.name, "enterprise_id": r.enterprise_id,
+             "enterprise_name": r.ent, "division_code": r.division_code,
+             "industry_code": r.industry_code, "nature": r.nature, "risk_class": r.risk_class,
+             "investment_yuan": r.investment_yuan, "current_stage": current[r.id],
+             "verified_stages": ",".join(verified[r.id]),
+             "deleted": r.deleted_at is not None} for r in rows]
+
+
+def list_inspectors(session: Session, *, include_deleted: bool = False,
+                    limit: int = 0) -> list[dict[str, Any]]:
+    stmt = select(Inspector.id, Inspector.name, Inspector.id_no, Inspector.jurisdiction,
+                  Inspector.unit, Inspector.active, Inspector.deleted_at).order_by(
+        Inspector.jurisdiction, Inspector.name, Inspector.id)
+    if not include_deleted:
+        stmt = stmt.where(Inspector.deleted_at.is_(None))
+    if limit > 0:
+        stmt = stmt.limit(limit)
+    return [{"id": r.id, "name": r.name, "id_no": r.id_no, "jurisdiction": r.jurisdiction,
+             "unit": r.unit, "active": r.active, "deleted": r.deleted_at is not None}
+            for r in session.execute(stmt)]
+
+
+def list_inspection_records(session: Session, *, include_deleted: bool = False,
+                            limit: int = 0) -> list[dict[str, Any]]:
+    stmt = select(Inspection.id, Inspection.kind, Inspection.stage, Inspection.party_name,
+                  Inspection.project_id, Inspection.status, Inspection.record_number,
+                  Inspection.opinion_number, Inspection.amends_id, Inspection.started_at,
+                  Inspection.deleted_at).order_by(Inspection.started_at, Inspection.id)
+    if not include_deleted:
+        stmt = stmt.where(Inspection.deleted_at.is_(None))
+    if limit > 0:
+        stmt = stmt.limit(limit)
+    return [{"id": r.id, "kind": r.kind, "stage": r.stage, "party": r.party_name,
+             "project_id": r.project_id, "status": r.status, "record_number": r.record_number,
+             "opinion_number": r.opinion_number, "amends_id": r.amends_id,
+             "started_at": to_jsonable(r.started_at), "deleted": r.deleted_at is not None}
+            for r in session.execute(stmt)]
+
+
+LISTINGS: dict[str, Listing] = {"enterprises": list_enterprises, "projects": list_projects,
+                                "inspectors": list_inspectors,
+                                "inspections": list_inspection_records}
+ALIASES = {"enterprise": "enterprises", "用人单位": "enterprises",
+           "project": "projects", "建设项目": "projects", "项目": "projects",
+           "inspector": "inspectors", "检查员": "inspectors", "执法人员": "inspectors",
+           "inspection": "inspections", "核查": "inspections", "检查记录": "inspections"}
 
 
 def resolve_kind(kind: str) -> str:

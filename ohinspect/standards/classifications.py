@@ -1,4 +1,5 @@
-"""Enterprise size and hazard-risk classes, read from ``resources/standards/classifications.yaml``.
+"""Enterprise size, hazard-risk classes and construction-project natures (建设性质), read from
+``resources/standards/classifications.yaml``.
 
 Risk classes are not hard-coded (shared/DOMAIN.md §1): a class is meaningful only together with
 the rule set that assigned it — the NHC 2021 catalogue (严重/一般) or Order No. 90 (三级).
@@ -31,11 +32,24 @@ class RiskRuleSet(Choice):
     def class_codes(self) -> set[str]:
         return {c.code for c in self.classes}
 
+    def rank(self, code: str) -> int | None:
+        """Position of ``code`` in the rule set, most severe first (None if not a class of it)."""
+        return next((i for i, c in enumerate(self.classes) if c.code == code), None)
+
 
 @dataclass(frozen=True)
 class Classifications:
     scales: tuple[Choice, ...]
     risk_rule_sets: tuple[RiskRuleSet, ...]
+    project_natures: tuple[Choice, ...] = ()
+
+    @property
+    def natures(self) -> tuple[Choice, ...]:
+        """建设性质 of a construction project: new / expansion / renovation / technical."""
+        return self.project_natures
+
+    def nature(self, code: str) -> Choice | None:
+        return next((n for n in self.project_natures if n.code == code), None)
 
     def rule_set(self, code: str) -> RiskRuleSet | None:
         return next((r for r in self.risk_rule_sets if r.code == code), None)
@@ -64,4 +78,6 @@ def load_classifications() -> Classifications:
                         bool(r.get("default", False)))
             for r in data["risk_rule_sets"]
         ),
+        project_natures=tuple(Choice(n["code"], n["name_zh"], n["name_en"])
+                              for n in data.get("project_natures", ())),
     )

@@ -39,8 +39,11 @@ def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
     list_b = json.loads(run("list", "enterprises", "--json", data_dir=b).stdout)
     assert list_a == list_b and len(list_a) == 50
     stats = json.loads(run("stats", "--json", data_dir=a).stdout)
+    stats_b = json.loads(run("stats", "--json", data_dir=b).stdout)
     assert stats["records"]["enterprise"] == {"live": 50, "deleted": 0}
-    assert stats["outbox"] == {"entries": 50, "records": 50}
+    assert stats["records"] == stats_b["records"] and stats["outbox"] == stats_b["outbox"]
+    # every record waits in the outbox; re-running init --demo added nothing
+    assert stats["outbox"]["records"] == sum(r["live"] + r["deleted"] for r in stats["records"].values())
     from ohinspect.store.migrations import head_revision
 
     assert stats["schema_version"] == head_revision()
@@ -113,3 +116,11 @@ def test_data_dir_from_environment(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env-dir" / "ohinspect.sqlite3").exists()
+
+
+def test_list_inspections_shows_the_demo_verifications(tmp_path: Path) -> None:
+    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    rows = json.loads(run("list", "inspections", "--json", data_dir=tmp_path).stdout)
+    signed = [r for r in rows if r["status"] == "signed"]
+    assert len(signed) >= 4 and all(r["record_number"].endswith("号") for r in signed)
+    assert any(r["status"] == "draft" for r in rows)

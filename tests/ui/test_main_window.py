@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QListWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 
 from ohinspect.i18n import current_language
 from ui.app import Application, parse_args
@@ -62,4 +62,34 @@ def test_unopenable_store_is_explained_in_the_window(qtbot, tmp_path: Path) -> N
         assert app.ctx is None
         assert (tmp_path / "ohinspect.sqlite3").read_bytes().startswith(b"PK")
     finally:
+        app.shutdown()
+
+
+def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -> None:
+    from ohinspect.services.inspection_queries import list_inspections
+    from ui.pages import open_stage_verification
+    from ui.verification import StartVerificationDialog, VerificationFlow
+
+    app = _start(qtbot, "--data-dir", str(tmp_path), "--demo")
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        ctx = app.ctx
+        with ctx.store.read() as session:
+            inspections = list_inspections(session)
+        draft = next(i for i in inspections if i.locked_at is None)
+        signed = next(i for i in inspections if i.locked_at is not None)
+        open_stage_verification(ctx, draft.project_id, draft.stage, app.window)
+        qtbot.waitUntil(lambda: any(isinstance(w, VerificationFlow) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=10_000)
+        # a stage whose verification is signed starts a new one: the header dialog comes up
+        open_stage_verification(ctx, signed.project_id, "design" if signed.stage != "design"
+                                else "pre_assessment", app.window)
+        qtbot.waitUntil(lambda: any(isinstance(w, StartVerificationDialog) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=10_000)
+        assert _nav_titles(app)[1] == "三同时项目"
+        assert not isinstance(app.window.pages["projects"], type(app.window.pages["sampling"]))
+    finally:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, (VerificationFlow, StartVerificationDialog)):
+                w.close()
         app.shutdown()

@@ -1,0 +1,237 @@
+"""Starting a verification of one project stage: the header of the 现场检查笔录 (place, authority,
+inspectors from the roster with their enforcement-ID numbers, recorder, the party's
+representative and title) → ``start_verification`` → the flow opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
+
+from ohinspect.errors import FieldProblem, OHInspectError, ValidationError
+from ohinspect.i18n import tr
+from ohinspect.services.inspection_queries import list_inspections
+from ohinspect.services.inspections import InspectionHeader, start_verification
+from ohinspect.services.project_queries import get_project_detail
+from ohinspect.services.roster import list_inspectors
+from ohinspect.store.changes import OpResult
+from ohinspect.store.database import Store
+from ohinspect.store.models.enterprise import Enterprise
+from ohinspect.store.models.project import Project
+from ohinspect.store.models.staff import Inspector
+from ui.context import AppContext
+from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, MessageLabel
+from ui.verification.data import stage_name
+
+FIELDS = ("place", "authority", "inspectors", "recorder", "party_representative", "party_title")
+
+
+@dataclass
+class StartState:
+    project: Project
+    enterprise: Enterprise
+    inspectors: list[Inspector]
+    last_authority: str
+    last_place: str
+
+
+def load_start_state(store: Store, project_id: str, jurisdiction: str) -> StartState:
+    with store.read() as session:
+        detail = get_project_detail(session, project_id)
+        roster: dict[str, Inspector] = {}
+        for code in dict.fromkeys((jurisdiction, detail.project.division_code)):
+            if code:
+                roster.update({i.id: i for i in list_inspectors(session, code)})
+        if not roster:
+            roster = {i.id: i for i in list_inspectors(session, "")}
+        earlier = list_inspections(session)
+    authority = next((i.authority for i in earlier if i.authority), "")
+    place = next((i.place for i in earlier if i.place and i.project_id == project_id), "")
+    people = sorted(roster.values(), key=lambda i: (i.name, i.id_no))
+    return StartState(detail.project, detail.enterprise, people, authority, place)
+
+
+class StartVerificationDialog(QDialog):
+    sig_started = Signal(str)     # the new inspection's id
+
+    def __init__(self, ctx: AppContext, project_id: str, stage: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_verification")
+        self.ctx, self.project_id, self.stage = ctx, project_id, stage
+        self.saving = False
+        self.setWindowTitle(tr("ver_ui.start.title", stage=stage_name(stage)))
+        self.intro = QLabel(tr("ver_ui.loading"))
+        self.intro.setWordWrap(True)
+        self.place = QLineEdit()
+        self.authority = QLineEdit()
+        self.authority.setPlaceholderText(tr("ver_ui.start.authority_placeholder"))
+        self.inspectors = QListWidget()
+        self.inspectors.setObjectName("inspector_list")
+        self.inspectors.setMinimumHeight(120)
+        self.inspectors.itemChanged.connect(lambda _i: self._inspectors_changed())
+        self.recorder = QComboBox()
+        self.recorder.setEditable(True)
+        self.recorder.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.recorder.lineEdit().setPlaceholderText(tr("ver_ui.start.recorder_placeholder"))
+        self.party_representative = QLineEdit()
+        self.party_title = QLineEdit()
+        self.party_title.setPlaceholderText(tr("ver_ui.start.title_placeholder"))
+        self.errors = {name: MessageLabel() for name in FIELDS}
+        self.summary = MessageLabel()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(3)
+        for name in FIELDS:
+            cell = QWidget()
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(1)
+            box.addWidget(self.widget(name))
+            box.addWidget(self.errors[name])
+            label = QLabel(tr(f"ver_ui.start.{name}"))
+            label.setBuddy(self.widget(name))
+            form.addRow(label, cell)
+        buttons = QDialogButtonBox()
+        self.start_button = buttons.addButton(tr("ver_ui.start.ok"),
+                                              QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setAutoDefault(False)
+        self.start_button.setEnabled(False)
+        cancel = buttons.addButton(tr("ui.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setAutoDefault(False)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+        ctx.runner.run(load_start_state, ctx.store, project_id, ctx.settings.jurisdiction,
+                       on_done=self._loaded, on_error=self._load_failed)
+
+    def widget(self, name: str) -> QWidget:
+        return getattr(self, name)
+
+    # -- defaults ----------------------------------------------------------------------------
+    def _loaded(self, state: StartState) -> None:
+        self.state = state
+        self.intro.setText(tr("ver_ui.start.intro", enterprise=state.enterprise.name,
+                              project=state.project.name, stage=stage_name(self.stage)))
+        self.place.setText(state.last_place or state.project.location or state.enterprise.address)
+        self.authority.setText(state.last_authority)
+        self.inspectors.blockSignals(True)
+        for person in state.inspectors:
+            entry = QListWidgetItem(tr("ver_ui.start.inspector_entry", name=person.name,
+                                       id_no=person.id_no))
+            entry.setData(Qt.ItemDataRole.UserRole, {"name": person.name, "id_no": person.id_no})
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.inspectors.addItem(entry)
+        self.inspectors.blockSignals(False)
+        if not state.inspectors:
+            self.errors["inspectors"].show_messages([tr("ver_ui.start.roster_empty")], NOTE_STYLE)
+        if state.enterprise.legal_representative:
+            self.party_representative.setText(state.enterprise.legal_representative)
+            self.party_title.setText(tr("ver_ui.start.legal_representative"))
+        self.start_button.setEnabled(True)
+        self.place.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
+        self.intro.setText(tr("ver_ui.load_failed", error=message))
+        if not isinstance(exc, OHInspectError):
+            self.ctx.runner.report_error(exc, self)
+
+    def check_inspectors(self, names: list[str]) -> None:
+        """Tick the roster entries with these names (tests, keyboard users: Space ticks)."""
+        for row in range(self.inspectors.count()):
+            entry = self.inspectors.item(row)
+            if entry.data(Qt.ItemDataRole.UserRole)["name"] in names:
+                entry.setCheckState(Qt.CheckState.Checked)
+
+    def chosen_inspectors(self) -> list[dict[str, str]]:
+        return [dict(self.inspectors.item(r).data(Qt.ItemDataRole.UserRole))
+                for r in range(self.inspectors.count())
+                if self.inspectors.item(r).checkState() == Qt.CheckState.Checked]
+
+    def _inspectors_changed(self) -> None:
+        self.errors["inspectors"].show_messages([])
+        text = self.recorder.currentText()
+        names = [p["name"] for p in self.chosen_inspectors()]
+        self.recorder.blockSignals(True)
+        self.recorder.clear()
+        self.recorder.addItems(names)
+        self.recorder.blockSignals(False)
+        if text:
+            self.recorder.setEditText(text)
+        elif names:
+            self.recorder.setEditText(names[-1])
+
+    def header(self) -> InspectionHeader:
+        return InspectionHeader(place=self.place.text(), authority=self.authority.text(),
+                                inspectors=self.chosen_inspectors(),
+                                recorder=self.recorder.currentText(),
+                                party_representative=self.party_representative.text(),
+                                party_title=self.party_title.text())
+
+    # -- start -------------------------------------------------------------------------------
+    def submit(self) -> None:
+        if self.saving:
+            return
+        for label in self.errors.values():
+            label.show_messages([])
+        header = self.header()
+        if not header.inspectors:   # signing needs at least one: say so now, not at the end
+            self.show_problems([FieldProblem("inspectors", "ver_ui.start.need_inspector",
+                                             tr("ver_ui.start.need_inspector"))])
+            return
+        self.saving = True
+        self.start_button.setEnabled(False)
+        self.ctx.perform(start_verification, self.project_id, self.stage, header,
+                         on_done=self._started, on_error=self._failed)
+
+    def _started(self, result: OpResult) -> None:
+        self.saving = False
+        self.sig_started.emit(result.record_id or "")
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.start_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.show_problems(exc.problems)
+        elif isinstance(exc, OHInspectError):
+            self.summary.show_messages([exc.user_message()], ERROR_STYLE)
+        else:
+            self.summary.show_messages([tr("ver_ui.start.failed")], ERROR_STYLE)
+            self.ctx.runner.report_error(exc, self)
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        other = []
+        for p in problems:
+            if p.field in self.errors:
+                self.errors[p.field].show_messages([p.message], ERROR_STYLE)
+            else:
+                other.append(p.message)
+        self.summary.show_messages(other, ERROR_STYLE)
+        first = next((n for n in FIELDS if any(p.field == n for p in problems)), None)
+        if first is not None:
+            self.widget(first).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def start_verification_dialog(ctx: AppContext, project_id: str, stage: str,
+                              parent: QWidget | None = None, *,
+                              open_flow: bool = True) -> StartVerificationDialog:
+    """Ask for the header, start the verification and (by default) open its flow window.
+    Non-blocking (``open()``); ``sig_started(inspection_id)`` tells the caller."""
+    from ui.verification.flow import open_verification
+
+    dialog = StartVerificationDialog(ctx, project_id, stage, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if open_flow:
+        dialog.sig_started.connect(lambda new_id: open_verification(ctx, new_id, parent))
+    dialog.open()
+    return dialog
