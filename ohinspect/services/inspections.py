@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ohinspect.checklists.model import ChecklistItem, ChecklistTemplate
 from ohinspect.errors import FieldProblem, LockedRecordError, NotFoundError, ValidationError
 from ohinspect.i18n import catalogue, tr
+from ohinspect.resources import load_resource
 from ohinspect.store.base import new_id
 from ohinspect.store.changes import Changes, OpResult, UndoStep, changed
 from ohinspect.store.database import Store
@@ -139,6 +140,11 @@ def items_of(template: ChecklistTemplate, context: Mapping[str, str],
     if locked:
         return [i for i in template.items if answered.get(i.id)]
     return template.applicable_items(context)
+
+
+def required_inspectors() -> int:
+    """Officers who must take part and sign (resources/standards/enforcement.yaml: 行政处罚法 第四十二条)."""
+    return int(load_resource("standards/enforcement.yaml")["min_inspectors"])
 
 
 def local_today() -> date:
@@ -510,8 +516,9 @@ def _check_signatures(signatures: list[SignatureInput]) -> list[FieldProblem]:
                 problem("inspection.error.signature_blank", signer=who)
     if not parties:
         problem("inspection.error.party_missing")
-    if not inspectors:
-        problem("inspection.error.inspector_missing")
+    needed = required_inspectors()
+    if inspectors < needed:  # 行政处罚法 第四十二条: at least two officers
+        problem("inspection.error.inspector_missing", needed=needed, count=inspectors)
     return problems
 
 

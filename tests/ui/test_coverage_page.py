@@ -73,7 +73,8 @@ def verify_acceptance(store, pid: str) -> str:  # type: ignore[no-untyped-def]
             add_item_photo(store, actor, iid, item.id, png(), "image/png")
     sign_and_lock(store, actor, iid, [
         SignatureInput("party", "张三", image_png=png()),
-        SignatureInput("inspector", "李振华", "62102420190011", image_png=png())], [])
+        SignatureInput("inspector", "李振华", "62102420190011", image_png=png()),
+        SignatureInput("inspector", "马志强", "62102420220045", image_png=png())], [])
     return iid
 
 

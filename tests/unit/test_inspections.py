@@ -420,7 +420,7 @@ def test_messages_in_english(store, actor) -> None:  # type: ignore[no-untyped-d
     set_language("en")
     with pytest.raises(ValidationError) as err:
         sign_and_lock(store, actor, iid, _without("inspector"), [])
-    assert "At least one inspector must sign." in str(err.value)
+    assert "At least 2 officers must sign an on-site inspection" in str(err.value)
 
 
 def test_blank_signature_detection() -> None:

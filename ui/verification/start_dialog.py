@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from ohinspect.errors import FieldProblem, OHInspectError, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.inspection_queries import list_inspections
-from ohinspect.services.inspections import InspectionHeader, start_verification
+from ohinspect.services.inspections import (InspectionHeader, required_inspectors,
+                                            start_verification)
 from ohinspect.services.project_queries import get_project_detail
 from ohinspect.services.roster import list_inspectors
 from ohinspect.store.changes import OpResult
@@ -184,9 +185,10 @@ class StartVerificationDialog(QDialog):
         for label in self.errors.values():
             label.show_messages([])
         header = self.header()
-        if not header.inspectors:   # signing needs at least one: say so now, not at the end
+        needed = required_inspectors()
+        if len(header.inspectors) < needed:  # signing will need them: say so now, not at the end
             self.show_problems([FieldProblem("inspectors", "ver_ui.start.need_inspector",
-                                             tr("ver_ui.start.need_inspector"))])
+                                             tr("ver_ui.start.need_inspector", needed=needed))])
             return
         self.saving = True
         self.start_button.setEnabled(False)
