@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ohinspect import __version__
+from ohinspect import __version__, cli_admin
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import LANGUAGES, set_language, tr
 from ohinspect.paths import resolve_data_dir
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="data folder (default: $OHINSPECT_DATA_DIR or the user-data folder)")
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help="message language")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--user", help="who makes changes (default: the login name)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create or upgrade the store")
@@ -45,11 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", choices=sorted(REPORTS), help="which document")
     p.add_argument("id", help="the inspection id (or its record/opinion number)")
     p.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    COMMANDS.update(cli_admin.register(sub))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
     handler = COMMANDS[args.command]

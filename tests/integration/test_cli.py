@@ -124,3 +124,23 @@ def test_list_inspections_shows_the_demo_verifications(tmp_path: Path) -> None:
     signed = [r for r in rows if r["status"] == "signed"]
     assert len(signed) >= 4 and all(r["record_number"].endswith("号") for r in signed)
     assert any(r["status"] == "draft" for r in rows)
+
+
+def test_admin_sets_up_roster_and_number_blocks(tmp_path: Path) -> None:
+    added = run("--user", "管理员", "inspectors", "add", "--name", "王建国", "--id-no",
+                "62102420200001", "--jurisdiction", "621024", data_dir=tmp_path)
+    assert added.returncode == 0, added.stderr
+    rows = json.loads(run("list", "inspectors", "--json", data_dir=tmp_path).stdout)
+    assert [(r["name"], r["id_no"]) for r in rows] == [("王建国", "62102420200001")]
+    ok = run("numbers", "reserve", "--type", "inspection_record", "--division", "621024",
+             "--year", "2026", "--first", "1", "--last", "500", data_dir=tmp_path)
+    assert ok.returncode == 0 and "合卫职查〔2026〕" in ok.stdout
+    overlap = run("numbers", "reserve", "--type", "inspection_record", "--division", "621024",
+                  "--year", "2026", "--first", "400", "--last", "600", data_dir=tmp_path)
+    assert overlap.returncode == 1 and "重叠" in overlap.stderr and "Traceback" not in overlap.stderr
+    listed = run("numbers", "list", data_dir=tmp_path).stdout
+    assert "1-500" in listed and "剩余 500 个" in listed
+    conn = sqlite3.connect(tmp_path / "ohinspect.sqlite3")
+    actors = {r[0] for r in conn.execute("SELECT actor FROM audit_log WHERE action != 'store.created'")}
+    conn.close()
+    assert actors == {"管理员", __import__("getpass").getuser()}
