@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", choices=sorted(REPORTS), help="which document")
     p.add_argument("id", help="the inspection id (or its record/opinion number)")
     p.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    p = sub.add_parser("results", help="laboratory results of sampling tasks (检测结果)")
+    acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = acts.add_parser("import", help="import the lab's results file (docs/results-csv.md); "
+                                       "all or nothing")
+    a.add_argument("file", type=Path, help="the CSV file (UTF-8 or GB18030)")
     COMMANDS.update(cli_admin.register(sub))
     return parser
 
@@ -192,7 +197,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_results(args: argparse.Namespace) -> int:
+    """``results import FILE``: every bad line on stderr ("第 N 行：…"), exit 1, nothing
+    written; otherwise how many results were imported (and which lines corrected or repeated
+    an existing result)."""
+    import getpass
+
+    from ohinspect.services.lab_results import ResultsImportRejected, import_results_csv
+    from ohinspect.store.database import DB_FILE
+
+    source = resolve_data_dir(args.data_dir) / DB_FILE
+    if not source.exists():
+        raise OHInspectError(tr("cli.no_store", path=source))
+    store = _open(args)
+    try:
+        actor = store.actor(args.user or getpass.getuser())
+        try:
+            result = import_results_csv(store, actor, args.file)
+        except ResultsImportRejected as exc:
+            for line in exc.lines:
+                print(line.text(), file=sys.stderr)
+            print(f"ohinspect: {tr('results.cli.rejected', count=len(exc.lines))}", file=sys.stderr)
+            return EXIT_ERROR
+    finally:
+        store.close()
+    for warning in result.warnings:
+        print(warning)
+    print(tr("results.cli.imported", file=args.file.name, count=len(result.changes.record_ids)))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "stats": cmd_stats, "list": cmd_list, "check": cmd_check,
-    "backup": cmd_backup, "report": cmd_report,
+    "backup": cmd_backup, "report": cmd_report, "results": cmd_results,
 }

@@ -6,8 +6,9 @@ Create Date: 2026-11-23
 
 On-site sampling tasks, posts, samples, noise measurements, custody transfers and lab results.
 A signed (locked) task is frozen: triggers refuse changing it and adding, changing or removing its
-posts, samples, noise measurements and custody transfers. Lab results are separate records (they
-arrive after signing) and are never updated: a correction supersedes.
+posts, samples and noise measurements. Custody transfers and lab results are separate records
+(samples reach the lab and results come back after the field sheet is signed); lab results are
+never updated: a correction supersedes.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,7 +32,8 @@ TRIGGERS = {
     "lab_result_no_update": "BEFORE UPDATE ON lab_result BEGIN SELECT RAISE(ABORT, "
                             "'lab results are never edited: record a superseding result'); END",
 }
-for _child in ("sampling_post", "sample", "noise_measurement", "custody_transfer"):
+# custody transfers are NOT frozen: samples usually reach the lab after the field sheet is signed
+for _child in ("sampling_post", "sample", "noise_measurement"):
     for _verb, _cond in (
             ("INSERT", "(SELECT locked_at FROM sampling_task WHERE id = NEW.task_id) IS NOT NULL "
                        f"OR (SELECT t.locked_at FROM {_child} c JOIN sampling_task t ON t.id = c.task_id "

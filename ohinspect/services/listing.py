@@ -90,13 +90,62 @@ def list_inspection_records(session: Session, *, include_deleted: bool = False,
             for r in session.execute(stmt)]
 
 
+def list_sampling_tasks(session: Session, *, include_deleted: bool = False,
+                        limit: int = 0) -> list[dict[str, Any]]:
+    """Sampling tasks with their number, enterprise, monitoring type, status and how many posts,
+    air samples, blanks, noise measurements and current lab results they hold."""
+    from sqlalchemy import func
+
+    from ohinspect.store.models import (LabResult, NoiseMeasurement, Sample, SamplingPost,
+                                        SamplingTask)
+
+    stmt = (select(SamplingTask.id, SamplingTask.task_number, SamplingTask.enterprise_id,
+                   Enterprise.name.label("ent"), SamplingTask.monitoring_type,
+                   SamplingTask.planned_on, SamplingTask.status, SamplingTask.locked_at,
+                   SamplingTask.deleted_at)
+            .join(Enterprise, Enterprise.id == SamplingTask.enterprise_id)
+            .order_by(SamplingTask.planned_on, SamplingTask.task_number, SamplingTask.id))
+    if not include_deleted:
+        stmt = stmt.where(SamplingTask.deleted_at.is_(None))
+    if limit > 0:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+
+    def per_task(model: Any, *where: Any) -> dict[str, int]:
+        q = (select(model.task_id, func.count()).where(model.deleted_at.is_(None), *where)
+             .group_by(model.task_id))
+        return {task_id: n for task_id, n in session.execute(q)}
+
+    posts = per_task(SamplingPost)
+    samples = per_task(Sample, Sample.kind != "blank")
+    blanks = per_task(Sample, Sample.kind == "blank")
+    noise = per_task(NoiseMeasurement)
+    superseded = select(LabResult.supersedes_id).where(LabResult.supersedes_id.is_not(None))
+    results = {task_id: n for task_id, n in session.execute(
+        select(Sample.task_id, func.count(LabResult.id))
+        .join(LabResult, LabResult.sample_id == Sample.id)
+        .where(LabResult.deleted_at.is_(None), Sample.deleted_at.is_(None),
+               LabResult.id.not_in(superseded))
+        .group_by(Sample.task_id))}
+    return [{"id": r.id, "task_number": r.task_number, "enterprise_id": r.enterprise_id,
+             "enterprise_name": r.ent, "monitoring_type": r.monitoring_type,
+             "planned_on": to_jsonable(r.planned_on), "status": r.status,
+             "locked": r.locked_at is not None, "posts": posts.get(r.id, 0),
+             "samples": samples.get(r.id, 0), "blanks": blanks.get(r.id, 0),
+             "noise": noise.get(r.id, 0), "results": results.get(r.id, 0),
+             "deleted": r.deleted_at is not None} for r in rows]
+
+
 LISTINGS: dict[str, Listing] = {"enterprises": list_enterprises, "projects": list_projects,
                                 "inspectors": list_inspectors,
-                                "inspections": list_inspection_records}
+                                "inspections": list_inspection_records,
+                                "sampling": list_sampling_tasks}
 ALIASES = {"enterprise": "enterprises", "用人单位": "enterprises",
            "project": "projects", "建设项目": "projects", "项目": "projects",
            "inspector": "inspectors", "检查员": "inspectors", "执法人员": "inspectors",
-           "inspection": "inspections", "核查": "inspections", "检查记录": "inspections"}
+           "inspection": "inspections", "核查": "inspections", "检查记录": "inspections",
+           "sampling-tasks": "sampling", "tasks": "sampling", "采样": "sampling",
+           "采样任务": "sampling"}
 
 
 def resolve_kind(kind: str) -> str:

@@ -273,6 +273,9 @@ def test_init_demo_again_leaves_signed_records_byte_identical(demo: Path) -> Non
 def _cli_invocations(demo: Path, tmp: Path, inspection_id: str) -> dict[str, list[list[str]]]:
     from ohinspect.services.listing import LISTINGS
 
+    results_csv = tmp / "results.csv"
+    results_csv.write_text("sample_number,analyte,result,unit\nS-0001,苯,0.5,mg/m³\n",
+                           encoding="utf-8")
     return {
         "init": [[], ["--demo"]],
         "stats": [[], ["--json"]],
@@ -281,6 +284,7 @@ def _cli_invocations(demo: Path, tmp: Path, inspection_id: str) -> dict[str, lis
         "backup": [["--out", str(tmp / "backup.sqlite3")]],
         "report": [["inspection", inspection_id, "--out", str(tmp / "record.pdf")],
                    ["opinion", inspection_id, "--out", str(tmp / "opinion.pdf")]],
+        "results": [["import", str(results_csv)]],
     }
 
 

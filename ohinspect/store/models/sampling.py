@@ -1,10 +1,10 @@
 """On-site workplace sampling (GBZ 159-2004 air, GBZ/T 189.8-2007 noise) and lab results.
 
 A task is planned per enterprise and monitoring type; posts carry the GBZ 159 proposal and what
-was accepted; samples, blanks and noise measurements are recorded in the field; custody
-transfers hand samples to the lab. Signing by the sampler and the company escort locks the task
-(triggers, migration 0003); lab results arrive later as their own records with provenance and
-never change a locked sample — a corrected result supersedes the earlier one.
+was accepted; samples, blanks and noise measurements are recorded in the field. Signing by the
+sampler and the company escort locks the task, its posts, samples and noise (triggers, migration
+0003). Custody transfers (hand-over to the lab) and lab results come after signing as their own
+records with provenance and never change a locked sample — a corrected result supersedes.
 """
 
 from __future__ import annotations
