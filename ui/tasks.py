@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -25,6 +27,21 @@ from ohinspect.progress import Cancelled, Reporter
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def if_alive(method: F) -> F:
+    """For callbacks of background work: do nothing if the widget was closed and deleted while
+    the work ran (its result no longer has anywhere to go)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not shiboken6.isValid(self):
+            return None
+        return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass

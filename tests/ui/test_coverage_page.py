@@ -8,27 +8,21 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from helpers import (HESHUI, XIFENG, seed_enterprise, seed_inspectors, seed_project, seed_stage,
+                     show_window)
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication
 
 from ohinspect.checklists.loader import load_library
 from ohinspect.services.coverage import DRAW_ACTION
-from ohinspect.services.enterprise_rules import EnterpriseInput
-from ohinspect.services.enterprises import create_enterprise
 from ohinspect.services.inspections import (InspectionHeader, SignatureInput, add_item_photo,
                                             answer_item, sign_and_lock, start_verification)
 from ohinspect.services.numbering import ensure_demo_blocks
-from ohinspect.services.projects import ProjectInput, StageInput, create_project, save_stage
-from ohinspect.services.roster import add_inspector
-from ohinspect.standards.uscc import make_uscc
 from ohinspect.store.models import AuditEntry, Project
 from ui.coverage.page import CoveragePage
 from ui.projects.page import ProjectsPage
 
-HESHUI = "621024"
-XIFENG = "621002"
 TODAY = date.today()
 #: the acceptance of every seeded project is dated in this year (never in the future)
 ACCEPTED = TODAY - timedelta(days=1)
@@ -50,11 +44,9 @@ def png(ink: bool = True) -> bytes:
 
 
 def reach_acceptance(store, pid: str) -> None:  # type: ignore[no-untyped-def]
-    actor = store.actor("seed")
     for code, start, end in (("pre_assessment", 200, 180), ("design", 170, 150),
                              ("control_effect", 140, 40), ("acceptance", 30, 0)):
-        save_stage(store, actor, pid, code, StageInput(started_on=ago(start),
-                                                       completed_on=ago(end)))
+        seed_stage(store, pid, code, ago(start), ago(end))
 
 
 def verify_acceptance(store, pid: str) -> str:  # type: ignore[no-untyped-def]
@@ -80,20 +72,15 @@ def verify_acceptance(store, pid: str) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def seeded(store):  # type: ignore[no-untyped-def]
-    actor = store.actor("seed")
-    ensure_demo_blocks(store, actor, HESHUI, YEAR)
-    for n, (name, id_no) in enumerate((("李振华", "62102420190011"), ("王海燕", "62102420190012"),
-                                       ("张建国", "62102420200021"), ("赵丽娟", "62102420210034"))):
-        add_inspector(store, actor, name, id_no, HESHUI, "合水县卫生健康监督所")
-    ent = str(create_enterprise(store, actor, EnterpriseInput(
-        name="合水县示范工业园开发有限公司", uscc=make_uscc("9", "1", HESHUI, "MA000001"),
-        division_code=HESHUI)).record_id)
+    ensure_demo_blocks(store, store.actor("seed"), HESHUI, YEAR)
+    seed_inspectors(store, (("李振华", "62102420190011"), ("王海燕", "62102420190012"),
+                            ("张建国", "62102420200021"), ("赵丽娟", "62102420210034")))
+    ent = seed_enterprise(store, 1, "合水县示范工业园开发有限公司")
     ids: dict[str, str] = {}
 
     def project(key: str, risk: str, division: str = HESHUI) -> str:
-        ids[key] = str(create_project(store, actor, ProjectInput(
-            enterprise_id=ent, name=f"示范项目{key}", division_code=division, risk_class=risk,
-            risk_rule_set="nhc-2021")).record_id)
+        ids[key] = seed_project(store, ent, f"示范项目{key}", division_code=division,
+                                risk_class=risk, risk_rule_set="nhc-2021")
         return ids[key]
 
     for key in ("S1", "S2"):
@@ -107,14 +94,7 @@ def seeded(store):  # type: ignore[no-untyped-def]
 
 
 def make_page(qtbot, ctx) -> CoveragePage:  # type: ignore[no-untyped-def]
-    page = CoveragePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1180, 660)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
-    return page
+    return show_window(qtbot, CoveragePage(ctx), 1180, 660)  # type: ignore[return-value]
 
 
 def cells(page: CoveragePage, row: int) -> list[str]:

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import ast
-import re
 import time
-from pathlib import Path
 
 import pytest
+from helpers import HESHUI, XIFENG, keys, show_window, type_into, uscc
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from ohinspect.i18n import catalogue, set_language
+from ohinspect.i18n import set_language
 from ohinspect.services.drafts import NEW_KEY, load_draft, save_draft
 from ohinspect.services.enterprise_import import import_enterprises
 from ohinspect.services.enterprise_queries import get_enterprise
 from ohinspect.services.enterprise_rules import EnterpriseInput
 from ohinspect.services.enterprises import DRAFT_FORM, update_enterprise
 from ohinspect.services.listing import list_enterprises
-from ohinspect.standards.uscc import ALPHABET, make_uscc
+from ohinspect.standards.uscc import ALPHABET
 from ui.enterprises.page import EnterprisesPage
-from ui.enterprises.table_model import PAGE_SIZE
-
-HESHUI = "621024"   # 甘肃省庆阳市合水县
-XIFENG = "621002"   # 甘肃省庆阳市西峰区
-
-
-def uscc(i: int, division: str = HESHUI) -> str:
-    return make_uscc("9", "1", division, f"MA{i:06d}")
-
+from ui.widgets.table_model import PAGE_SIZE
 
 def bad_check_char(code: str) -> str:
     return code[:-1] + next(c for c in ALPHABET if c != code[-1])
@@ -70,14 +59,7 @@ def three(store):  # type: ignore[no-untyped-def]
 
 
 def make_page(qtbot, ctx) -> EnterprisesPage:  # type: ignore[no-untyped-def]
-    page = EnterprisesPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1150, 650)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
-    return page
+    return show_window(qtbot, EnterprisesPage(ctx), 1150, 650)  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -96,25 +78,6 @@ def open_new_editor(qtbot, page: EnterprisesPage):  # type: ignore[no-untyped-de
     qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible())
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page.editor)
     return page.editor
-
-
-def keys(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type ``text`` into ``widget``: ASCII as key presses, Chinese as an input method commits
-    it (QTest cannot synthesise key presses for non-ASCII characters)."""
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
-def type_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like a user, then leave the field (editingFinished)."""
-    keys(qtbot, widget, text)
-    qtbot.keyClick(widget, Qt.Key.Key_Tab)
 
 
 def save(qtbot, editor) -> None:  # type: ignore[no-untyped-def]
@@ -515,24 +478,6 @@ def test_english_ui(qtbot, ctx, three) -> None:  # type: ignore[no-untyped-def]
     assert page.model.data(page.model.index(row, 2)) == "Heshui County, Qingyang, Gansu Province"
     assert page.model.data(page.model.index(row, 4)) == "Severe"
     assert page.filter_bar.risk.itemText(0) == "All"
-
-
-def test_no_hard_coded_user_text_in_the_screen_code() -> None:
-    folder = Path(__file__).resolve().parents[2] / "ui" / "enterprises"
-    used: set[str] = set()
-    for path in folder.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef))
-                      and n.body and isinstance(n.body[0], ast.Expr)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and id(node) not in docstrings:
-                assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", node.value), \
-                    (path.name, node.value)
-                if node.value.startswith("ent_ui."):
-                    used.add(node.value)
-    assert used <= catalogue("zh_CN").keys()
 
 
 # -- keyboard --------------------------------------------------------------------------------

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import ast
 import io
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import (HESHUI, XIFENG, click, keys, seed_enterprise, seed_project, seed_stage,
+                     show_window, type_into)
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from ohinspect.i18n import catalogue, set_language
+from ohinspect.i18n import set_language
 from ohinspect.services.drafts import NEW_KEY, load_draft
-from ohinspect.services.enterprise_rules import EnterpriseInput
-from ohinspect.services.enterprises import create_enterprise
 from ohinspect.services.project_queries import get_project_detail
-from ohinspect.services.projects import ProjectInput, StageInput, create_project, save_stage
-from ohinspect.standards.uscc import make_uscc
 from ohinspect.store.models import Attachment, Project, ProjectStage
 from ui.projects.page import ProjectsPage
 from ui.projects.queries import PROJECT_FORM, stage_form
 
-HESHUI = "621024"   # 甘肃省庆阳市合水县
-XIFENG = "621002"   # 甘肃省庆阳市西峰区
 TODAY = date.today()
 
 
@@ -36,10 +29,8 @@ def ago(days: int) -> date:
 
 # -- seeding through the services -------------------------------------------------------------
 def enterprise(store, n: int, name: str, risk_class: str = "", division: str = HESHUI) -> str:  # type: ignore[no-untyped-def]
-    data = EnterpriseInput(name=name, uscc=make_uscc("9", "1", division, f"MA{n:06d}"),
-                           division_code=division, industry_code="3011",
-                           risk_class=risk_class, risk_rule_set="nhc-2021" if risk_class else "")
-    return str(create_enterprise(store, store.actor("seed"), data).record_id)
+    return seed_enterprise(store, n, name, division, industry_code="3011", risk_class=risk_class,
+                           risk_rule_set="nhc-2021" if risk_class else "")
 
 
 def project(store, ent: str, name: str, **kw: object) -> str:  # type: ignore[no-untyped-def]
@@ -47,14 +38,7 @@ def project(store, ent: str, name: str, **kw: object) -> str:  # type: ignore[no
                                      location="合水县西华池镇", risk_class="general",
                                      risk_rule_set="nhc-2021")
     values.update(kw)
-    return str(create_project(store, store.actor("seed"),
-                              ProjectInput(**values)).record_id)  # type: ignore[arg-type]
-
-
-def stage(store, pid: str, code: str, started: date | None, completed: date | None = None,  # type: ignore[no-untyped-def]
-          **kw: object) -> None:
-    save_stage(store, store.actor("seed"), pid, code,
-               StageInput(started_on=started, completed_on=completed, **kw))  # type: ignore[arg-type]
+    return seed_project(store, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -68,51 +52,23 @@ def units(store):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def seeded(store, units):  # type: ignore[no-untyped-def]
     cement = project(store, units["cement"], "永固水泥二期熟料生产线", risk_class="severe")
-    stage(store, cement, "pre_assessment", ago(300), ago(250))
-    stage(store, cement, "design", ago(240), ago(200))
-    stage(store, cement, "control_effect", ago(150), ago(60),
-          facts={"trial_run_days": 90})
+    seed_stage(store, cement, "pre_assessment", ago(300), ago(250))
+    seed_stage(store, cement, "design", ago(240), ago(200))
+    seed_stage(store, cement, "control_effect", ago(150), ago(60),
+               facts={"trial_run_days": 90})
     furniture = project(store, units["furniture"], "瑞丰家具喷涂车间改造",
                         division_code=XIFENG, location="西峰区工业园")
-    stage(store, furniture, "pre_assessment", ago(100))
+    seed_stage(store, furniture, "pre_assessment", ago(100))
     quiet = project(store, units["cement"], "永固水泥矿山破碎站", risk_class="severe")
     return {"cement": cement, "furniture": furniture, "quiet": quiet}
 
 
 def make_page(qtbot, ctx) -> ProjectsPage:  # type: ignore[no-untyped-def]
-    page = ProjectsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1180, 660)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
-    return page
+    return show_window(qtbot, ProjectsPage(ctx), 1180, 660)  # type: ignore[return-value]
 
 
 def names(page: ProjectsPage) -> list[str]:
     return page.list_panel.shown_names()
-
-
-def keys(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """ASCII as key presses, Chinese as an input method commits it."""
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
-def type_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    keys(qtbot, widget, text)
-    qtbot.keyClick(widget, Qt.Key.Key_Tab)
-
-
-def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def open_dialog(qtbot, page: ProjectsPage, project_id: str | None):  # type: ignore[no-untyped-def]
@@ -513,21 +469,3 @@ def test_english_ui(qtbot, ctx, seeded) -> None:  # type: ignore[no-untyped-def]
     assert m.data(m.index(row, 3)) == "Severe"
     assert m.headerData(1, Qt.Orientation.Horizontal) == "Construction unit"
     assert page.tabs.tabText(1) == "Verification coverage and random draw"
-
-
-def test_no_hard_coded_user_text_in_the_screen_code() -> None:
-    root = Path(__file__).resolve().parents[2] / "ui"
-    used: set[str] = set()
-    for path in [*(root / "projects").glob("*.py"), *(root / "coverage").glob("*.py")]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef))
-                      and n.body and isinstance(n.body[0], ast.Expr)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and id(node) not in docstrings:
-                assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", node.value), \
-                    (path.name, node.value)
-                if re.fullmatch(r"(prj_ui|cov_ui)\.[a-z_.]+[a-z_]", node.value):
-                    used.add(node.value)
-    assert used and used <= catalogue("zh_CN").keys(), used - catalogue("zh_CN").keys()

@@ -5,35 +5,29 @@ refuses before a witness) → signed and locked → both PDFs → amendment."""
 
 from __future__ import annotations
 
-import ast
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import (HESHUI, keys, seed_enterprise, seed_inspectors, seed_project, seed_stage,
+                     show_window)
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage, QInputMethodEvent
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
 
 from ohinspect.errors import LockedRecordError
-from ohinspect.i18n import catalogue, set_language
+from ohinspect.i18n import set_language
 from ohinspect.services.drafts import load_draft
-from ohinspect.services.enterprise_rules import EnterpriseInput
-from ohinspect.services.enterprises import create_enterprise
 from ohinspect.services.inspection_queries import get_inspection_view
 from ohinspect.services.inspections import (InspectionHeader, add_item_photo, answer_item,
                                             start_verification)
 from ohinspect.services.numbering import ensure_demo_blocks
-from ohinspect.services.projects import ProjectInput, StageInput, create_project, save_stage
-from ohinspect.services.roster import add_inspector
-from ohinspect.standards.uscc import make_uscc
 from ui.verification import flow as flow_module
 from ui.verification import open_verification, start_verification_dialog
 from ui.verification.data import DRAFT_FORM
 from ui.verification.flow import CHECKLIST, FINDINGS, LOCKED, SIGNATURES, SUMMARY, VerificationFlow
 from ui.widgets.signature_pad import SignaturePad
 
-HESHUI = "621024"
 ENTERPRISE = "合水县永固水泥有限公司"
 PARTY = "李秀英"
 INSPECTORS = (("王建国", "62102420190001"), ("张丽", "62102420200017"))
@@ -45,22 +39,17 @@ PNG = bytes.fromhex(  # a 2×2 grey PNG
 # -- a store prepared with the services -------------------------------------------------------
 @pytest.fixture
 def project_id(store) -> str:  # type: ignore[no-untyped-def]
-    actor = store.actor("seed")
-    ent = create_enterprise(store, actor, EnterpriseInput(
-        name=ENTERPRISE, uscc=make_uscc("9", "1", HESHUI, "MA000001"), division_code=HESHUI,
-        legal_representative=PARTY, address="合水县西华池镇工业集中区 12 号",
-        industry_code="3011", risk_class="general", risk_rule_set="nhc-2021")).record_id
-    pid = create_project(store, actor, ProjectInput(
-        enterprise_id=ent, name="年产 60 万吨水泥粉磨站项目", location="合水县西华池镇工业集中区",
-        division_code=HESHUI, industry_code="3011", risk_class="general")).record_id
+    ent = seed_enterprise(store, 1, ENTERPRISE, legal_representative=PARTY,
+                          address="合水县西华池镇工业集中区 12 号", industry_code="3011",
+                          risk_class="general", risk_rule_set="nhc-2021")
+    pid = seed_project(store, ent, "年产 60 万吨水泥粉磨站项目", location="合水县西华池镇工业集中区",
+                       division_code=HESHUI, industry_code="3011", risk_class="general")
     start = date.today() - timedelta(days=400)
     for n, stage in enumerate(("pre_assessment", "design", "control_effect", "acceptance")):
-        save_stage(store, actor, pid, stage, StageInput(
-            started_on=start + timedelta(days=90 * n),
-            completed_on=start + timedelta(days=90 * n + 60), institution="甘肃陇原职业卫生技术服务有限公司"))
-    for name, id_no in INSPECTORS:
-        add_inspector(store, actor, name, id_no, HESHUI, unit="合水县卫生健康监督所")
-    ensure_demo_blocks(store, actor, HESHUI, date.today().year)
+        seed_stage(store, pid, stage, start + timedelta(days=90 * n),
+                   start + timedelta(days=90 * n + 60), institution="甘肃陇原职业卫生技术服务有限公司")
+    seed_inspectors(store, INSPECTORS)
+    ensure_demo_blocks(store, store.actor("seed"), HESHUI, date.today().year)
     return str(pid)
 
 
@@ -89,19 +78,7 @@ def view_of(store, inspection_id: str):  # type: ignore[no-untyped-def]
         return get_inspection_view(session, inspection_id)
 
 
-# -- typing and drawing like a person ---------------------------------------------------------
-def keys(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """ASCII as key presses, Chinese as an input method commits it."""
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
+# -- drawing like a person -------------------------------------------------------------------
 def draw(qtbot, pad: SignaturePad, wave: int = 0) -> None:  # type: ignore[no-untyped-def]
     """A mouse drag across the pad: a zig-zag signature."""
     h = pad.height()
@@ -129,13 +106,9 @@ def photo_file(tmp_path: Path) -> str:
 
 
 def show_flow(qtbot, flow: VerificationFlow) -> VerificationFlow:  # type: ignore[no-untyped-def]
-    if not flow.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose):
-        qtbot.addWidget(flow)   # open_verification's windows delete themselves when closed
-    flow.resize(1366, 768)
-    flow.show()
-    qtbot.waitExposed(flow)
-    flow.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is flow)
+    # open_verification's windows delete themselves when closed
+    show_window(qtbot, flow, 1366, 768,
+                own=not flow.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose))
     qtbot.waitUntil(lambda: flow.model is not None)
     return flow
 
@@ -434,39 +407,6 @@ def test_answers_and_notes_are_saved_with_real_threads(qtbot, threaded_ctx, stor
 
 
 # -- strings ----------------------------------------------------------------------------------
-def test_no_hard_coded_user_text_and_every_key_exists() -> None:
-    root = Path(__file__).resolve().parents[2] / "ui"
-    used: set[str] = set()
-    for path in [*(root / "verification").glob("*.py"), root / "widgets" / "signature_pad.py"]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef))
-                      and n.body and isinstance(n.body[0], ast.Expr)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and id(node) not in docstrings:
-                assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", node.value), \
-                    (path.name, node.value)
-                if node.value.startswith("ver_ui.") and not node.value.endswith((".", "_")):
-                    used.add(node.value)
-    from ui.verification.flow import STEPS
-    from ui.verification.start_dialog import FIELDS
-
-    used |= {f"ver_ui.step.{k}" for k in STEPS} | {f"ver_ui.start.{k}" for k in FIELDS}
-    used |= {f"ver_ui.locked.{k}" for k in ("record_number", "opinion_number", "locked_at",
-                                            "findings", "amends", "generate_record",
-                                            "generate_opinion")}
-    used |= {f"ver_ui.summary.count_{k}" for k in ("total", "conform", "finding",
-                                                   "not_applicable", "open", "photos")}
-    used |= {"ver_ui.state.locked", "ver_ui.state.draft", "ver_ui.file.record",
-             "ver_ui.file.opinion", "inspection.role.inspector", "inspection.role.party",
-             "inspection.role.recorder"}
-    assert used and used <= catalogue("zh_CN").keys()
-    zh, en = catalogue("zh_CN"), catalogue("en")
-    for key in [k for k in zh if k.startswith("ver_ui.")]:
-        assert key in en
-
-
 def test_english_labels(qtbot, ctx, store, project_id) -> None:  # type: ignore[no-untyped-def]
     set_language("en")
     inspection_id = started(store, project_id)

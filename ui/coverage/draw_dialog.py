@@ -15,10 +15,10 @@ from ohinspect.i18n import tr
 from ohinspect.services.coverage import DrawResult, random_draw
 from ui.context import AppContext
 from ui.coverage.queries import DrawDetails, draw_details
-from ui.enterprises.choices import division_name
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 from ui.projects.choices import risk_label
-from ui.projects.widgets import if_alive
+from ui.tasks import if_alive
+from ui.widgets.choices import division_name
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
 MAX_SEED_DIGITS = 20   # seeds are unsigned 64-bit numbers
 

@@ -18,10 +18,11 @@ from ohinspect.store.changes import Changes
 from ui.context import AppContext
 from ui.coverage.draw_dialog import DrawDialog
 from ui.coverage.queries import roster_jurisdiction
-from ui.enterprises import choices as ent_choices
-from ui.enterprises.widgets import NOTE_STYLE, MessageLabel, SearchableCombo
 from ui.projects.choices import risk_label
-from ui.projects.widgets import if_alive
+from ui.tasks import if_alive
+from ui.widgets.choices import division_choices
+from ui.widgets.combos import SearchableCombo
+from ui.widgets.messages import NOTE_STYLE, MessageLabel
 
 COLUMN_KEYS = ("cov_ui.col.risk", "cov_ui.col.reached", "cov_ui.col.verified", "cov_ui.col.rate",
                "cov_ui.col.target", "cov_ui.col.shortfall")
@@ -51,7 +52,7 @@ class CoveragePage(QWidget):
         self._seq = 0
         self.division = SearchableCombo()
         self.division.setObjectName("cov_division")
-        self.division.set_choices(ent_choices.division_choices(), tr("cov_ui.all_divisions"))
+        self.division.set_choices(division_choices(), tr("cov_ui.all_divisions"))
         self.year = QSpinBox()
         self.year.setObjectName("cov_year")
         self.year.setRange(2000, 2100)

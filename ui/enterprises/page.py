@@ -4,46 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QWidget
 
 from ohinspect.i18n import tr
-from ohinspect.services.enterprise_queries import EnterpriseRow, fetch_rows
+from ohinspect.services.enterprise_queries import EnterpriseRow, fetch_rows, search_ids
 from ohinspect.services.enterprises import RECORD, delete_enterprise, restore_enterprise
 from ohinspect.store.changes import Changes
 from ui.context import AppContext
 from ui.enterprises.filter_bar import FilterBar
 from ui.enterprises.form import EnterpriseEditor
-from ohinspect.services.enterprise_queries import search_ids
 from ui.enterprises.queries import EditorState, load_editor_state
-from ui.enterprises.table_model import COLUMNS, EnterpriseTableModel
+from ui.enterprises.table_model import EnterpriseTableModel
+from ui.widgets.record_page import RecordListMixin, record_table_view, size_columns
+from ui.widgets.shortcuts import shortcut_text
 
 COLUMN_WIDTHS = (230, 165, 170, 150, 70, 100, 70, 115)  # the name column stretches
 
 
-def _keys(seq: QKeySequence | QKeySequence.StandardKey | str) -> str:
-    return QKeySequence(seq).toString(QKeySequence.SequenceFormat.NativeText)
-
-
-class EnterprisesPage(QWidget):
+class EnterprisesPage(RecordListMixin, QWidget):
     sig_list_updated = Signal(int)  # rows shown after a search or refresh
+    filter_bar: FilterBar
+    model: EnterpriseTableModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self.editor: EnterpriseEditor | None = None
-        self._seq = 0
-        self._pending_select: str | None = None
-        self.filter_bar = FilterBar()
-        self.model = EnterpriseTableModel(self._fetch, self)
-        self.view = self._make_view()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("ent_count")
+        self._init_list(ctx, FilterBar(), EnterpriseTableModel(self._fetch, self), "ent_count")
         self._make_actions()
 
-        buttons = QHBoxLayout()
+        buttons = []
         for action in (self.new_action, self.edit_action, self.delete_action, self.restore_action):
             button = QPushButton(action.text())
             button.setToolTip(action.toolTip())
@@ -52,13 +42,8 @@ class EnterprisesPage(QWidget):
             button.clicked.connect(action.trigger)
             action.enabledChanged.connect(button.setEnabled)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter_bar)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
+            buttons.append(button)
+        self._lay_out_list(buttons)
 
         self.filter_bar.sig_filter_changed.connect(lambda: self.refresh(keep_position=False))
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
@@ -66,30 +51,15 @@ class EnterprisesPage(QWidget):
         ctx.sig_changed.connect(self._on_changes)
         self.refresh(keep_position=False)
 
+    @property
+    def editor(self) -> EnterpriseEditor | None:
+        return self.editor_dialog  # type: ignore[return-value]
+
     def _make_view(self) -> QTableView:
-        view = QTableView()
-        view.setObjectName("ent_table")
-        view.setModel(self.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
+        view = record_table_view(self.model, "ent_table")
         view.setSortingEnabled(False)  # the query orders by name; no proxy over 100k rows
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        rows = view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform heights: O(1) layout
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        rows.hide()
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS[:len(COLUMNS)]):
-            # never narrower than the header text (English headers are longer); header only,
-            # never the rows' contents (that would read all 100,000 rows)
-            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(50)
+        size_columns(view, COLUMN_WIDTHS)
         return view
 
     def _make_actions(self) -> None:
@@ -106,14 +76,14 @@ class EnterprisesPage(QWidget):
 
         new_keys = QKeySequence(QKeySequence.StandardKey.New)
         self.new_action = action("new", "ent_ui.action.new", [new_keys],
-                                 lambda: self.open_editor(None), self, _keys(new_keys))
+                                 lambda: self.open_editor(None), self, shortcut_text(new_keys))
         # Enter on the table arrives as QTableView.activated; the action is for the button
         self.edit_action = action("edit", "ent_ui.action.edit", [],
                                   lambda: self.open_editor(self.current_id()), self,
-                                  _keys(QKeySequence(Qt.Key.Key_Return)))
+                                  shortcut_text(QKeySequence(Qt.Key.Key_Return)))
         delete_keys = QKeySequence(QKeySequence.StandardKey.Delete)
         self.delete_action = action("delete", "ent_ui.action.delete", [delete_keys],
-                                    self.delete_current, self.view, _keys(delete_keys))
+                                    self.delete_current, self.view, shortcut_text(delete_keys))
         self.restore_action = action("restore", "ent_ui.action.restore", [],
                                      self.restore_current, self.view, "")
         self._update_actions()
@@ -151,18 +121,6 @@ class EnterprisesPage(QWidget):
         self._update_actions()
         self.sig_list_updated.emit(len(ids))
 
-    def select_row(self, row: int, *, scroll_to: bool = True) -> None:
-        index = self.model.index(row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        if scroll_to:
-            self.view.scrollTo(index)
-
-    def current_id(self) -> str | None:
-        index = self.view.currentIndex()
-        return self.model.id_at(index.row()) if index.isValid() else None
-
     def _current_deleted(self) -> bool | None:
         rid = self.current_id()
         if rid is None:
@@ -184,33 +142,13 @@ class EnterprisesPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def open_editor(self, record_id: str | None) -> None:
-        if self.editor is not None:
-            self.editor.raise_()
-            self.editor.activateWindow()
-            return
-        self.ctx.runner.run(load_editor_state, self.ctx.store, record_id,
-                            on_done=self._show_editor)
+        if not self._raise_editor():
+            self.ctx.runner.run(load_editor_state, self.ctx.store, record_id,
+                                on_done=self._show_editor)
 
     def _show_editor(self, state: EditorState) -> None:
-        if self.editor is not None:
-            return
-        editor = EnterpriseEditor(self.ctx, state, self)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        editor.sig_saved.connect(self._select_saved)
-        editor.finished.connect(self._editor_closed)
-        self.editor = editor
-        editor.open()
-
-    def _editor_closed(self, _result: int) -> None:
-        self.editor = None
-        self.view.setFocus()
-
-    def _select_saved(self, record_id: str) -> None:
-        row = self.model.row_of(record_id)
-        if row >= 0:
-            self.select_row(row)
-        else:
-            self._pending_select = record_id  # the refresh is still running
+        if self.editor_dialog is None:
+            self._open_editor_dialog(EnterpriseEditor(self.ctx, state, self))
 
     def delete_current(self) -> None:
         rid = self.current_id()

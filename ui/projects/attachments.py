@@ -22,8 +22,8 @@ from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment
 from ohinspect.store.uow import Actor
 from ui.context import AppContext
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, MessageLabel
-from ui.projects.widgets import if_alive
+from ui.tasks import if_alive
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
 
 #: what a file becomes by its media type (anything else is a document)
 KIND_BY_MEDIA = {"image/jpeg": "photo", "image/png": "photo", "image/webp": "photo",

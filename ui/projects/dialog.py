@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QMessageBox, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
 from ohinspect.i18n import tr
 from ohinspect.services.project_queries import ProjectDetail
@@ -15,13 +14,14 @@ from ui.projects import choices
 from ui.projects.project_form import ProjectForm
 from ui.projects.queries import ProjectState, load_detail, load_project_state
 from ui.projects.stage_form import StageForm
-from ui.projects.widgets import if_alive
+from ui.tasks import if_alive
+from ui.widgets.dialogs import DiscardDraftMixin
 
 #: the record types whose changes can alter what an open project dialog shows
 WATCHED = ("project", "project_stage", "attachment", "inspection")
 
 
-class ProjectDialog(QDialog):
+class ProjectDialog(DiscardDraftMixin, QDialog):
     """``sig_saved(project_id)`` after the project was created or changed;
     ``sig_start_verification(project_id, stage)`` when a stage's "start verification" is
     pressed (the dialog then closes, everything on it saved)."""
@@ -34,7 +34,7 @@ class ProjectDialog(QDialog):
         self.setObjectName("project_dialog")
         self.ctx = ctx
         self.state = state
-        self.discard_box: QMessageBox | None = None
+        self.discard_box = None
         self._reload_seq = 0
         self.project_form = ProjectForm(ctx)
         self.stage_forms: dict[str, StageForm] = {}
@@ -195,33 +195,16 @@ class ProjectDialog(QDialog):
             self._disconnect()
             super().reject()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, tr("prj_ui.dialog.discard_title"),
-                          tr("prj_ui.dialog.discard_question"),
-                          QMessageBox.StandardButton.NoButton, self)
-        self.discard_btn = box.addButton(tr("ent_ui.editor.discard"),
-                                         QMessageBox.ButtonRole.DestructiveRole)
-        self.keep_btn = box.addButton(tr("ent_ui.editor.keep_draft"),
-                                      QMessageBox.ButtonRole.AcceptRole)
-        self.continue_btn = box.addButton(tr("ent_ui.editor.continue"),
-                                          QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(self.continue_btn)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(self._discard_answer)
-        self.discard_box = box
-        box.open()
+        self.ask_discard_draft("prj_ui.dialog.discard_title", "prj_ui.dialog.discard_question")
 
-    def _discard_answer(self, button: object) -> None:
-        self.discard_box = None
-        if button is self.discard_btn:
-            for f in self._forms():
-                if f.autosave is not None and f.has_unsaved():
-                    f.autosave.discard()
-                elif f.autosave is not None:
-                    f.autosave.pause()
-        elif button is self.keep_btn:
-            self._close_quietly()
-            return
-        else:
-            return
+    def _discard_draft(self) -> None:
+        for f in self._forms():
+            if f.autosave is not None and f.has_unsaved():
+                f.autosave.discard()
+            elif f.autosave is not None:
+                f.autosave.pause()
         self._disconnect()
         super().reject()
+
+    def _keep_draft(self) -> None:
+        self._close_quietly()

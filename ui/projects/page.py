@@ -3,10 +3,9 @@ with the 双随机 draw (second tab, :class:`ui.coverage.page.CoveragePage`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from ohinspect.i18n import tr
 from ohinspect.services.project_queries import ProjectFilter, ProjectRow, list_projects
@@ -15,31 +14,27 @@ from ui.context import AppContext
 from ui.coverage.page import CoveragePage
 from ui.projects.dialog import WATCHED, ProjectDialog
 from ui.projects.filter_bar import ProjectFilterBar
-from ui.projects.queries import ProjectState, load_project_state
 from ui.projects.choices import stage_choices, stages
-from ui.projects.table_model import COLUMNS, STAGE_COLUMN, VERIFIED_COLUMN, ProjectTableModel
-from ui.projects.widgets import if_alive
+from ui.projects.queries import ProjectState, load_project_state
+from ui.projects.table_model import STAGE_COLUMN, VERIFIED_COLUMN, ProjectTableModel
+from ui.tasks import if_alive
+from ui.widgets.record_page import RecordListMixin, record_table_view, size_columns
+from ui.widgets.shortcuts import shortcut_hint
 
 COLUMN_WIDTHS = (260, 230, 170, 70, 110, 110)  # the name column stretches
 
 
-class ProjectListPanel(QWidget):
+class ProjectListPanel(RecordListMixin, QWidget):
     """Filter bar, actions, the list; opens a :class:`ProjectDialog` per project."""
 
     sig_list_updated = Signal(int)
     sig_start_verification = Signal(str, str)
+    filter_bar: ProjectFilterBar
+    model: ProjectTableModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self.dialog: ProjectDialog | None = None
-        self._seq = 0
-        self._pending_select: str | None = None
-        self.filter_bar = ProjectFilterBar()
-        self.model = ProjectTableModel(self)
-        self.view = self._make_view()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("prj_count")
+        self._init_list(ctx, ProjectFilterBar(), ProjectTableModel(self), "prj_count")
         self.empty_label = QLabel(tr("prj_ui.empty"))
         self.empty_label.setObjectName("prj_empty")
         self.empty_label.setWordWrap(True)
@@ -49,8 +44,7 @@ class ProjectListPanel(QWidget):
         self.new_action = QAction(tr("prj_ui.action.new"), self)
         self.new_action.setShortcut(new_keys)
         self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.setToolTip(tr("ent_ui.shortcut_hint", keys=new_keys.toString(
-            QKeySequence.SequenceFormat.NativeText)))
+        self.new_action.setToolTip(shortcut_hint(new_keys))
         self.new_action.triggered.connect(lambda: self.open_project(None))
         self.addAction(self.new_action)
         self.open_action = QAction(tr("prj_ui.action.open"), self)
@@ -65,16 +59,7 @@ class ProjectListPanel(QWidget):
         for b in (self.new_button, self.open_button):
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter_bar)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty_label)
+        self._lay_out_list((self.new_button, self.open_button), self.empty_label)
 
         self.filter_bar.sig_filter_changed.connect(self.refresh)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
@@ -83,30 +68,17 @@ class ProjectListPanel(QWidget):
         self._update_actions()
         self.refresh()
 
+    @property
+    def dialog(self) -> ProjectDialog | None:
+        return self.editor_dialog  # type: ignore[return-value]
+
     def _make_view(self) -> QTableView:
-        view = QTableView()
-        view.setObjectName("prj_table")
-        view.setModel(self.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        rows = view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        rows.hide()
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
+        view = record_table_view(self.model, "prj_table")
         longest_stage = max(view.fontMetrics().horizontalAdvance(name)
                             for _code, name in stage_choices()) + 16
-        for column, width in enumerate(COLUMN_WIDTHS[:len(COLUMNS)]):
-            if column in (STAGE_COLUMN, VERIFIED_COLUMN):
-                width = max(width, longest_stage)   # a stage name is never cut off
-            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(50)
+        # a stage name is never cut off
+        size_columns(view, [max(width, longest_stage) if column in (STAGE_COLUMN, VERIFIED_COLUMN)
+                            else width for column, width in enumerate(COLUMN_WIDTHS)])
         return view
 
     # -- list ------------------------------------------------------------------------------
@@ -133,17 +105,6 @@ class ProjectListPanel(QWidget):
         self._update_actions()
         self.sig_list_updated.emit(len(rows))
 
-    def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.view.scrollTo(index)
-
-    def current_id(self) -> str | None:
-        index = self.view.currentIndex()
-        return self.model.id_at(index.row()) if index.isValid() else None
-
     def shown_names(self) -> list[str]:
         return [r.name for r in self.model.rows()]
 
@@ -158,9 +119,7 @@ class ProjectListPanel(QWidget):
 
     # -- the project dialog ----------------------------------------------------------------
     def open_project(self, project_id: str | None, stage: str | None = None) -> None:
-        if self.dialog is not None:
-            self.dialog.raise_()
-            self.dialog.activateWindow()
+        if self._raise_editor():
             return
         codes = tuple(s.code for s in stages())
         self.ctx.runner.run(load_project_state, self.ctx.store, project_id, codes,
@@ -168,28 +127,13 @@ class ProjectListPanel(QWidget):
 
     @if_alive
     def _show_dialog(self, state: ProjectState, stage: str | None) -> None:
-        if self.dialog is not None:
+        if self.editor_dialog is not None:
             return
         dialog = ProjectDialog(self.ctx, state, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.sig_saved.connect(self._select_saved)
         dialog.sig_start_verification.connect(self.sig_start_verification)
-        dialog.finished.connect(self._dialog_closed)
         if stage is not None:
             dialog.show_stage(stage)
-        self.dialog = dialog
-        dialog.open()
-
-    def _dialog_closed(self, _result: int) -> None:
-        self.dialog = None
-        self.view.setFocus()
-
-    def _select_saved(self, project_id: str) -> None:
-        row = self.model.row_of(project_id)
-        if row >= 0:
-            self.select_row(row)
-        else:
-            self._pending_select = project_id  # the refresh is still running
+        self._open_editor_dialog(dialog)
 
 
 class ProjectsPage(QWidget):

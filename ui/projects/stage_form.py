@@ -4,122 +4,40 @@ drafts autosaved per stage (form ``project_stage.<stage>``, key = project id).""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ohinspect.checklists.stages import Stage
-from ohinspect.errors import FieldProblem, ValidationError
+from ohinspect.errors import FieldProblem
 from ohinspect.i18n import tr
 from ohinspect.services.project_queries import ProjectDetail
-from ohinspect.services.projects import TRIAL_RUN_DAYS, StageInput, save_stage
+from ohinspect.services.projects import save_stage
 from ohinspect.store.changes import OpResult
 from ohinspect.store.models import Attachment, ProjectStage
 from ui.context import AppContext
-from ui.enterprises.autosave import DraftAutosave
-from ui.enterprises.fields import NotesEdit
-from ui.enterprises.widgets import (ERROR_STYLE, NOTE_STYLE, OK_STYLE, WARNING_STYLE,
-                                    MessageLabel)
 from ui.projects import choices
 from ui.projects.attachments import AttachmentList
-from ui.projects.queries import STAGE_FIELDS, stage_form, stage_values
-from ui.projects.widgets import DateField, ReviewerTable, if_alive
+from ui.projects.queries import stage_form, stage_values
+from ui.projects.stage_fields import FORM_ORDER, TRIAL_RUN_STAGE, StageFields, parse_date
+from ui.projects.widgets import DateField
+from ui.tasks import if_alive
+from ui.widgets.draft_form import DraftFormMixin
+from ui.widgets.field_form import (FieldMessages, add_field_row, field_form_layout, group_box,
+                                   scroll_column, show_summary, watch_field)
+from ui.widgets.messages import NOTE_STYLE, OK_STYLE, WARNING_STYLE, MessageLabel
 
-#: form order = tab order of the left column; reviewers and documents sit on the right
-FORM_ORDER = ("started_on", "completed_on", "out_of_order_reason", "institution",
-              "institution_qualification", "published", "publication_evidence", "facts",
-              "notes")
-#: the stage whose facts include the trial-run length (试运行天数)
-TRIAL_RUN_STAGE = "control_effect"
 STAGE_OWNER = ProjectStage.__record_type__
 
 
-def _parse(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip().replace("/", "-").replace(".", "-"))
-    except ValueError:
-        return None
-
-
-class StageFields:
-    def __init__(self, stage: str) -> None:
-        self.stage = stage
-        self.started_on = DateField()
-        self.completed_on = DateField()
-        self.out_of_order_reason = QLineEdit()
-        self.out_of_order_reason.setPlaceholderText(tr("prj_ui.stage.reason_placeholder"))
-        self.out_of_order_reason.setClearButtonEnabled(True)
-        self.institution = QLineEdit()
-        self.institution.setMaxLength(200)
-        self.institution.setPlaceholderText(tr("prj_ui.stage.institution_placeholder"))
-        self.institution_qualification = QLineEdit()
-        self.institution_qualification.setMaxLength(200)
-        self.institution_qualification.setPlaceholderText(
-            tr("prj_ui.stage.qualification_placeholder"))
-        self.published = QCheckBox(tr("prj_ui.stage.published_box"))
-        self.publication_evidence = QLineEdit()
-        self.publication_evidence.setPlaceholderText(tr("prj_ui.stage.evidence_placeholder"))
-        self.facts = QLineEdit()  # the trial-run days (the only fact the form edits)
-        self.facts.setMaximumWidth(120)
-        self.facts.setPlaceholderText(tr("prj_ui.stage.days_placeholder"))
-        self.facts.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,5}"),
-                                                            self.facts))
-        self.notes = NotesEdit()
-        self.reviewers = ReviewerTable()
-        self._other_facts: dict[str, Any] = {}
-
-    def widget(self, name: str) -> QWidget:
-        return getattr(self, name)
-
-    def collect(self) -> dict[str, Any]:
-        facts = dict(self._other_facts)
-        days = self.facts.text().strip()
-        if self.stage == TRIAL_RUN_STAGE and days:
-            facts[TRIAL_RUN_DAYS] = days
-        return {
-            "started_on": self.started_on.text(),
-            "completed_on": self.completed_on.text(),
-            "out_of_order_reason": self.out_of_order_reason.text(),
-            "institution": self.institution.text(),
-            "institution_qualification": self.institution_qualification.text(),
-            "reviewers": self.reviewers.reviewers(),
-            "published": self.published.isChecked(),
-            "publication_evidence": self.publication_evidence.text(),
-            "facts": facts,
-            "notes": self.notes.toPlainText(),
-        }
-
-    def to_input(self) -> StageInput:
-        values = {k: v for k, v in self.collect().items() if k in STAGE_FIELDS}
-        for key in ("started_on", "completed_on"):
-            values[key] = values[key] or None
-        return StageInput(**values)
-
-    def fill(self, values: dict[str, Any]) -> None:
-        self.started_on.set_value(str(values.get("started_on") or ""))
-        self.completed_on.set_value(str(values.get("completed_on") or ""))
-        for key in ("out_of_order_reason", "institution", "institution_qualification",
-                    "publication_evidence"):
-            self.widget(key).setText(str(values.get(key) or ""))  # type: ignore[attr-defined]
-        self.published.setChecked(bool(values.get("published")))
-        facts = dict(values.get("facts") or {})
-        days = facts.pop(TRIAL_RUN_DAYS, "") if self.stage == TRIAL_RUN_STAGE else ""
-        self._other_facts = facts
-        self.facts.setText("" if days in (None, "") else str(days))
-        self.notes.setPlainText(str(values.get("notes") or ""))
-        self.reviewers.set_reviewers(list(values.get("reviewers") or []))
-
-
-class StageForm(QWidget):
+class StageForm(DraftFormMixin, QWidget):
     """``sig_saved(stage)`` after a save; ``sig_start_verification(project_id, stage)`` when the
     user asks to verify this stage (saved first if it has unsaved input)."""
 
     sig_saved = Signal(str)
     sig_start_verification = Signal(str, str)
+    REASON_FIELD = "out_of_order_reason"
 
     def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,9 +47,9 @@ class StageForm(QWidget):
         self.detail: ProjectDetail | None = None
         self.saving = False
         self._start_after_save = False
-        self.autosave: DraftAutosave | None = None
+        self.autosave = None
         self.f = StageFields(stage.code)
-        self.errors = {name: MessageLabel() for name in (*FORM_ORDER, "reviewers")}
+        self.errors = FieldMessages((*FORM_ORDER, "reviewers"))
         self.cells: dict[str, QWidget] = {}
         self.status = QLabel()
         self.status.setObjectName("stage_status")
@@ -146,44 +64,22 @@ class StageForm(QWidget):
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setVerticalSpacing(3)
-        self.form_layout = form
+        self.form_layout = form = field_form_layout()
         for name in FORM_ORDER:
-            cell = self.cells[name] = QWidget()
-            box = QVBoxLayout(cell)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(1)
-            box.addWidget(self.f.widget(name))
-            if name == "out_of_order_reason":
-                box.insertWidget(0, self.order_hint)
-            box.addWidget(self.errors[name])
-            buddy = QLabel(tr(f"prj_ui.stage.{name}"))
-            buddy.setBuddy(self.f.widget(name))
-            form.addRow(buddy, cell)
+            hint = self.order_hint if name == self.REASON_FIELD else None
+            self.cells[name] = add_field_row(form, tr(f"prj_ui.stage.{name}"),
+                                             self.f.widget(name), self.errors[name], above=hint)
         form.setRowVisible(self.cells["facts"], self.stage.code == TRIAL_RUN_STAGE)
-        left = QWidget()
-        left.setLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(left)
 
-        reviewers = QGroupBox(tr("prj_ui.stage.reviewers"))
-        rbox = QVBoxLayout(reviewers)
-        rbox.addWidget(self.f.reviewers, 1)
-        rbox.addWidget(self.errors["reviewers"])
-        documents = QGroupBox(tr("prj_ui.stage.documents"))
-        dbox = QVBoxLayout(documents)
-        dbox.addWidget(self.attachments)
+        reviewers = group_box(tr("prj_ui.stage.reviewers"), self.f.reviewers,
+                              self.errors["reviewers"], stretch=1)
+        documents = group_box(tr("prj_ui.stage.documents"), self.attachments)
         right = QVBoxLayout()
         right.addWidget(reviewers, 2)
         right.addWidget(documents, 3)
 
         body = QHBoxLayout()
-        body.addWidget(scroll, 3)
+        body.addWidget(scroll_column(form), 3)
         body.addLayout(right, 2)
         self.save_button = QPushButton(tr("prj_ui.stage.save"))
         self.save_button.setObjectName("btn_save_stage")
@@ -215,10 +111,7 @@ class StageForm(QWidget):
     def _connect(self) -> None:
         for name in ("out_of_order_reason", "institution", "institution_qualification",
                      "publication_evidence", "facts"):
-            w: QLineEdit = self.f.widget(name)  # type: ignore[assignment]
-            w.textEdited.connect(self._schedule)
-            w.textEdited.connect(lambda *_a, n=name: self.errors[n].hide())
-            w.editingFinished.connect(self._flush)
+            watch_field(self.f.widget(name), self.errors[name], self._schedule, self._flush)
         for name in ("started_on", "completed_on"):
             d: DateField = self.f.widget(name)  # type: ignore[assignment]
             d.sig_edited.connect(self._schedule)
@@ -232,14 +125,6 @@ class StageForm(QWidget):
         self.save_button.clicked.connect(self.save)
         self.start_button.clicked.connect(self.start_verification)
 
-    def _schedule(self) -> None:
-        if self.autosave is not None:
-            self.autosave.schedule()
-
-    def _flush(self) -> None:
-        if self.autosave is not None:
-            self.autosave.flush()
-
     # -- state -----------------------------------------------------------------------------
     def set_enabled_for(self, project_id: str | None) -> None:
         on = project_id is not None
@@ -249,24 +134,15 @@ class StageForm(QWidget):
 
     def load(self, detail: ProjectDetail, draft: dict[str, Any] | None) -> None:
         """Show the stored stage, then a draft over it; resets every message."""
-        if self.autosave is not None:
-            self.autosave.pause()
-            self.autosave.deleteLater()
-            self.autosave = None
+        self._stop_autosave()
         self.detail = detail
         self.project_id = detail.project.id
-        for label in self.errors.values():
-            label.show_messages([])
+        self.errors.clear_messages()
         self.summary.show_messages([])
         self.note.show_messages([])
         self.f.fill(stage_values(detail, self.stage.code))
-        original = self.f.collect()
-        if draft is not None:
-            self.f.fill(draft)
-            self.note.show_messages([tr("prj_ui.stage.draft_restored")], NOTE_STYLE)
-        self.autosave = DraftAutosave(self.ctx, stage_form(self.stage.code), detail.project.id,
-                                      self.f.collect, original, has_draft=draft is not None,
-                                      parent=self)
+        self._track_drafts(stage_form(self.stage.code), detail.project.id, draft,
+                           [tr("prj_ui.stage.draft_restored")])
         self.refresh_detail(detail)
         self.set_enabled_for(self.project_id)
 
@@ -342,7 +218,7 @@ class StageForm(QWidget):
         (the service decides; this only says it early)."""
         message = ""
         previous = self._previous()
-        begun = _parse(self.f.started_on.text()) or _parse(self.f.completed_on.text())
+        begun = parse_date(self.f.started_on.text()) or parse_date(self.f.completed_on.text())
         if previous is not None and begun is not None:
             code, rec = previous
             if rec is None or rec.completed_on is None:
@@ -353,24 +229,11 @@ class StageForm(QWidget):
         self.order_hint.show_messages([message] if message else [], WARNING_STYLE)
         self._show_reason(bool(message))
 
-    def _show_reason(self, needed: bool) -> None:
-        visible = needed or bool(self.f.out_of_order_reason.text()) or \
-            self.errors["out_of_order_reason"].isVisibleTo(self)
-        self.form_layout.setRowVisible(self.cells["out_of_order_reason"], visible)
-
-    def reason_visible(self) -> bool:
-        return self.form_layout.isRowVisible(self.cells["out_of_order_reason"])
-
-    def has_unsaved(self) -> bool:
-        return self.autosave is not None and (self.autosave.has_draft or self.autosave.is_dirty())
-
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:
         if self.saving or self.autosave is None or self.project_id is None:
             return
-        self.autosave.flush()
-        self.autosave.pause()
-        self.saving = True
+        self._begin_save()
         self.set_enabled_for(self.project_id)
         self.ctx.perform(save_stage, self.project_id, self.stage.code, self.f.to_input(),
                          on_done=self._saved, on_error=self._failed)
@@ -378,12 +241,7 @@ class StageForm(QWidget):
     @if_alive
     def _saved(self, _result: OpResult) -> None:
         self.saving = False
-        assert self.autosave is not None
-        self.autosave.discard()   # the service does not know the form's draft: drop it here
-        for label in self.errors.values():
-            label.show_messages([])
-        self.note.show_messages([])
-        self.summary.show_messages([tr("prj_ui.stage.saved")], OK_STYLE)
+        self._show_saved("prj_ui.stage.saved")
         self.set_enabled_for(self.project_id)
         self.sig_saved.emit(self.stage.code)
         if self._start_after_save:
@@ -395,35 +253,16 @@ class StageForm(QWidget):
         self.saving = False
         self._start_after_save = False
         self.set_enabled_for(self.project_id)
-        if self.autosave is not None:
-            self.autosave.resume()
-        if isinstance(exc, ValidationError):
-            self.show_problems(exc.problems)
-        else:
-            self.summary.show_messages([tr("prj_ui.stage.save_failed")])
-            self.ctx.runner.report_error(exc, self)
+        self._show_refusal(exc, "prj_ui.stage.save_failed")
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
-        for label in self.errors.values():
-            label.show_messages([])
-        by_field: dict[str, list[FieldProblem]] = {}
-        general: list[str] = []
-        for p in problems:
-            if p.field in self.errors:
-                by_field.setdefault(p.field, []).append(p)
-            else:
-                general.append(p.message)
-        for name, items in by_field.items():
-            style = WARNING_STYLE if all(p.overridable for p in items) else ERROR_STYLE
-            self.errors[name].show_messages([p.message for p in items], style)
-        only_warnings = all(p.overridable for p in problems)
-        if "out_of_order_reason" in by_field:
+        by_field, general = self.errors.show_problems(problems)
+        if self.REASON_FIELD in by_field:
             self.order_hint.show_messages([])  # the service's words replace the early hint
             self._show_reason(True)
-        head = tr("prj_ui.stage.need_reason") if only_warnings else tr("prj_ui.project.fix_fields")
-        self.summary.show_messages([head, *general], WARNING_STYLE if only_warnings
-                                   else ERROR_STYLE)
-        first = next((n for n in (*FORM_ORDER, "reviewers") if n in by_field), None)
+        show_summary(self.summary, problems, "prj_ui.stage.need_reason",
+                     "prj_ui.project.fix_fields", general)
+        first = self.errors.first(by_field)
         if first == "reviewers":
             self.f.reviewers.table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif first is not None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ohinspect.i18n import tr
 from ohinspect.services.project_queries import ProjectRow
-from ui.enterprises.choices import division_name
 from ui.projects.choices import current_stage_label, risk_label, verified_label
-
-ID_ROLE = Qt.ItemDataRole.UserRole
+from ui.widgets.choices import division_name
+from ui.widgets.table_model import ID_ROLE, IdListTableModel, Index
 
 COLUMNS: tuple[tuple[str, Callable[[ProjectRow], str]], ...] = (
     ("prj_ui.col.name", lambda r: r.name),
@@ -28,48 +26,25 @@ RISK_COLUMN = 3
 STAGE_COLUMN = 4
 VERIFIED_COLUMN = 5
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ProjectTableModel(QAbstractTableModel):
+class ProjectTableModel(IdListTableModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._rows: list[ProjectRow] = []
-        self._positions: dict[str, int] = {}
         self._severe = QBrush(QColor("#c62828"))
         self._verified = QBrush(QColor("#2e7d32"))
 
     def set_rows(self, rows: list[ProjectRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._positions = {r.id: i for i, r in enumerate(self._rows)}
+        self._set_ids([r.id for r in self._rows])
         self.endResetModel()
 
     def rows(self) -> list[ProjectRow]:
         return self._rows
 
-    def id_at(self, row: int) -> str | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
-
-    def row_of(self, project_id: str) -> int:
-        return self._positions.get(project_id, -1)
-
     def record(self, row: int) -> ProjectRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return tr(COLUMNS[section][0])
-        return str(section + 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -85,6 +60,6 @@ class ProjectTableModel(QAbstractTableModel):
                 return self._verified
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = COLUMNS[column][1](rec)
+            text = self.text(rec, column)
             return text if role == Qt.ItemDataRole.DisplayRole else (text or None)
         return None

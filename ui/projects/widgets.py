@@ -3,12 +3,9 @@ as-you-type picker for the construction unit, and the small reviewers table."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
-
-import shiboken6
+from typing import Any
 
 from PySide6.QtCore import QDate, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCalendarWidget, QCompleter, QHBoxLayout,
@@ -16,23 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCalendarWidget, QCompleter, Q
                                QTableWidgetItem, QToolButton, QVBoxLayout, QWidget, QWidgetAction)
 
 from ohinspect.i18n import tr
+from ui.tasks import if_alive
 
 SEARCH_DELAY_MS = 200
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def if_alive(method: F) -> F:
-    """For callbacks of background work: do nothing if the widget was closed and deleted while
-    the work ran (its result no longer has anywhere to go)."""
-
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not shiboken6.isValid(self):
-            return None
-        return method(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class DateField(QWidget):

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFram
 from ohinspect.checklists.model import ChecklistItem
 from ohinspect.i18n import tr
 from ui.context import AppContext
-from ui.enterprises.fields import NotesEdit
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 from ui.verification.data import is_finding, option_label, options_for
 from ui.verification.model import FlowModel
 from ui.verification.photos import PhotoStrip
+from ui.widgets.inputs import NotesEdit
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
 COLOURS = {"open": "#bdbdbd", "ok": "#2e7d32", "finding": "#c62828", "na": "#78909c",
            "photo": "#ef6c00"}

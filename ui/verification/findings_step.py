@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QDateEdit, QFormLayout, QFrame, QGroupBox, QLabel
 
 from ohinspect.i18n import tr
 from ohinspect.services.inspections import FindingInput
-from ui.enterprises.fields import NotesEdit
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, MessageLabel
 from ui.verification.model import FlowModel
+from ui.widgets.inputs import NotesEdit
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
 
 
 DATE_WIDTH = 160

@@ -18,8 +18,6 @@ from ohinspect.services.inspections import (ROLE_INSPECTOR, ROLE_PARTY, Inspecti
                                             item_label, sign_and_lock, update_header)
 from ohinspect.store.changes import Changes, OpResult
 from ui.context import AppContext
-from ui.enterprises.autosave import DraftAutosave
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, WARNING_STYLE, MessageLabel
 from ui.verification.checklist_step import ChecklistStep
 from ui.verification.data import (DRAFT_FORM, FlowState, default_opinion_days, load_flow_state,
                                   resume_item, stage_name)
@@ -28,6 +26,8 @@ from ui.verification.locked_step import LockedStep
 from ui.verification.model import FlowModel
 from ui.verification.signatures_step import SignaturesStep, SignerBox
 from ui.verification.summary_step import SummaryStep
+from ui.widgets.autosave import DraftAutosave
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, WARNING_STYLE, MessageLabel
 
 STEPS = ("checklist", "findings", "summary", "signatures", "locked")
 CHECKLIST, FINDINGS, SUMMARY, SIGNATURES, LOCKED = range(5)

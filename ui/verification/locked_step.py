@@ -7,18 +7,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from ohinspect.errors import OHInspectError, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.inspections import amend
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
-from ui.enterprises.fields import NotesEdit
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 from ui.verification.data import document_file, render_document
 from ui.verification.model import FlowModel
+from ui.widgets.dialogs import ok_cancel_buttons
+from ui.widgets.inputs import NotesEdit
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
 KINDS = ("record", "opinion")
 
@@ -39,14 +40,8 @@ class AmendDialog(QDialog):
         self.reason.setObjectName("amend_reason")
         self.reason.setPlaceholderText(tr("ver_ui.amend.placeholder"))
         self.error = MessageLabel()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(tr("ver_ui.amend.ok"),
-                                           QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setAutoDefault(False)
-        cancel = buttons.addButton(tr("ui.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setAutoDefault(False)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, _cancel = ok_cancel_buttons(tr("ver_ui.amend.ok"), self.submit,
+                                                             self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         label = QLabel(tr("ver_ui.amend.reason"))

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListView, QLis
 from ohinspect.i18n import tr
 from ohinspect.store.models.attachment import Attachment
 from ui.context import AppContext
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, OK_STYLE
 from ui.verification.data import PHOTO_FILTER, THUMB, load_thumbnails
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE
 
 
 class PhotoStrip(QWidget):

@@ -11,8 +11,8 @@ from ohinspect.i18n import tr
 from ohinspect.services.inspections import (ROLE_INSPECTOR, ROLE_PARTY, ROLE_RECORDER,
                                             SignatureInput)
 from ohinspect.store.models.inspection import Signature
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, MessageLabel
 from ui.verification.model import FlowModel
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
 from ui.widgets.signature_pad import SignaturePad
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QVBoxLayout, QWidget)
 
 from ohinspect.errors import FieldProblem, OHInspectError, ValidationError
 from ohinspect.i18n import tr
@@ -23,8 +23,11 @@ from ohinspect.store.models.enterprise import Enterprise
 from ohinspect.store.models.project import Project
 from ohinspect.store.models.staff import Inspector
 from ui.context import AppContext
-from ui.enterprises.widgets import ERROR_STYLE, NOTE_STYLE, MessageLabel
+from ui.tasks import if_alive
 from ui.verification.data import stage_name
+from ui.widgets.dialogs import ok_cancel_buttons
+from ui.widgets.field_form import FieldMessages, add_field_row
+from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
 
 FIELDS = ("place", "authority", "inspectors", "recorder", "party_representative", "party_title")
 
@@ -80,30 +83,16 @@ class StartVerificationDialog(QDialog):
         self.party_representative = QLineEdit()
         self.party_title = QLineEdit()
         self.party_title.setPlaceholderText(tr("ver_ui.start.title_placeholder"))
-        self.errors = {name: MessageLabel() for name in FIELDS}
+        self.errors = FieldMessages(FIELDS)
         self.summary = MessageLabel()
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(3)
         for name in FIELDS:
-            cell = QWidget()
-            box = QVBoxLayout(cell)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(1)
-            box.addWidget(self.widget(name))
-            box.addWidget(self.errors[name])
-            label = QLabel(tr(f"ver_ui.start.{name}"))
-            label.setBuddy(self.widget(name))
-            form.addRow(label, cell)
-        buttons = QDialogButtonBox()
-        self.start_button = buttons.addButton(tr("ver_ui.start.ok"),
-                                              QDialogButtonBox.ButtonRole.AcceptRole)
-        self.start_button.setAutoDefault(False)
+            add_field_row(form, tr(f"ver_ui.start.{name}"), self.widget(name), self.errors[name])
+        buttons, self.start_button, _cancel = ok_cancel_buttons(tr("ver_ui.start.ok"),
+                                                                self.submit, self.reject)
         self.start_button.setEnabled(False)
-        cancel = buttons.addButton(tr("ui.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setAutoDefault(False)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)
@@ -117,6 +106,7 @@ class StartVerificationDialog(QDialog):
         return getattr(self, name)
 
     # -- defaults ----------------------------------------------------------------------------
+    @if_alive
     def _loaded(self, state: StartState) -> None:
         self.state = state
         self.intro.setText(tr("ver_ui.start.intro", enterprise=state.enterprise.name,
@@ -140,6 +130,7 @@ class StartVerificationDialog(QDialog):
         self.start_button.setEnabled(True)
         self.place.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @if_alive
     def _load_failed(self, exc: BaseException) -> None:
         message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
         self.intro.setText(tr("ver_ui.load_failed", error=message))
@@ -182,8 +173,7 @@ class StartVerificationDialog(QDialog):
     def submit(self) -> None:
         if self.saving:
             return
-        for label in self.errors.values():
-            label.show_messages([])
+        self.errors.clear_messages()
         header = self.header()
         needed = required_inspectors()
         if len(header.inspectors) < needed:  # signing will need them: say so now, not at the end

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QLabel, QSpi
                                QVBoxLayout, QWidget)
 
 from ohinspect.i18n import tr
-from ui.enterprises.fields import NotesEdit
-from ui.enterprises.widgets import ERROR_STYLE, MessageLabel
 from ui.verification.data import is_finding
 from ui.verification.model import FlowModel
+from ui.widgets.inputs import NotesEdit
+from ui.widgets.messages import ERROR_STYLE, MessageLabel
 
 MAX_OPINION_DAYS = 365
 
@@ -54,21 +54,17 @@ class SummaryStep(QWidget):
         self.days_hint.setWordWrap(True)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        summary_label = QLabel(tr("ver_ui.summary.text"))
-        summary_label.setBuddy(self.summary)
-        box = QVBoxLayout()
-        box.setSpacing(1)
-        box.addWidget(self.summary)
-        box.addWidget(self.summary_error)
-        form.addRow(summary_label, box)
-        days_label = QLabel(tr("ver_ui.summary.days"))
-        days_label.setBuddy(self.days)
-        days_box = QVBoxLayout()
-        days_box.setSpacing(1)
-        days_box.addWidget(self.days)
-        days_box.addWidget(self.days_hint)
-        days_box.addWidget(self.days_error)
-        form.addRow(days_label, days_box)
+        for key, field, under in (("ver_ui.summary.text", self.summary, (self.summary_error,)),
+                                  ("ver_ui.summary.days", self.days,
+                                   (self.days_hint, self.days_error))):
+            label = QLabel(tr(key))
+            label.setBuddy(field)
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(field)
+            for widget in under:
+                box.addWidget(widget)
+            form.addRow(label, box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(counts)

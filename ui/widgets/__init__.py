@@ -1,1 +1,1 @@
-"""Widgets shared by several screens."""
+"""Widgets and other parts of screens that several screens share."""

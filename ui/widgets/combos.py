@@ -1,14 +1,38 @@
-"""Small widgets shared by the filter bar and the editor."""
+"""Combos over ``(code, label)`` choices: one the user can search by typing, plain ones, and
+refilling a combo while keeping its choice."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-ERROR_STYLE = "color: #c62828;"
-WARNING_STYLE = "color: #b26a00;"
-OK_STYLE = "color: #2e7d32;"
-NOTE_STYLE = "color: #555555;"
+
+def code_combo(items: list[tuple[str, str]], empty_label: str | None = None) -> QComboBox:
+    """A plain combo whose items carry their code (``currentData()``); ``empty_label`` first."""
+    combo = QComboBox()
+    if empty_label is not None:
+        combo.addItem(empty_label, "")
+    for code, label in items:
+        combo.addItem(label, code)
+    return combo
+
+
+def refill_combo(combo: QComboBox, items: list[tuple[str, str]], empty_label: str) -> None:
+    """Replace the items (``empty_label`` first), keeping the chosen code if it is still there;
+    silently (no ``currentIndexChanged``)."""
+    current = combo.currentData() or ""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(empty_label, "")
+    for code, label in items:
+        combo.addItem(label, code)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+
+
+def select_code(combo: QComboBox, code: object) -> None:
+    """Choose the item carrying ``code`` (the first item when none does)."""
+    combo.setCurrentIndex(max(0, combo.findData(code)))
 
 
 class SearchableCombo(QComboBox):
@@ -100,18 +124,3 @@ class SearchableCombo(QComboBox):
         if code != self._last:
             self._last = code
             self.sig_code_changed.emit(code)
-
-
-class MessageLabel(QLabel):
-    """The red (or amber) text right under a field; hidden while there is nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_messages(self, messages: list[str], style: str = ERROR_STYLE) -> None:
-        self.setStyleSheet(style)
-        self.setText("\n".join(messages))
-        self.setVisible(bool(messages))
