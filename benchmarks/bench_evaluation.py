@@ -17,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ohinspect.services.evaluation import _group_stats, evaluate_task
+from ohinspect.services.evaluation import evaluate_task
+from ohinspect.services.evaluation_results import _group_stats
 from ohinspect.services.lab_results import FREE_SILICA
 from ohinspect.store.base import new_id
 from ohinspect.store.database import Store

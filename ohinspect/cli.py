@@ -41,10 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="integrity of the store and attachments; exit 0 only if all is well")
     p = sub.add_parser("backup", help="a consistent copy of the store (safe while the app is open)")
     p.add_argument("--out", required=True, type=Path)
-    p = sub.add_parser("report", help="a document as PDF: inspection record (现场检查笔录) or "
-                                      "supervision opinion (卫生监督意见书)")
+    p = sub.add_parser("report", help="a document as PDF: inspection record (现场检查笔录), "
+                                      "supervision opinion (卫生监督意见书) or the sampling "
+                                      "documents of a signed sampling task (采样记录…评价表)")
     p.add_argument("document", choices=sorted(REPORTS), help="which document")
-    p.add_argument("id", help="the inspection id (or its record/opinion number)")
+    p.add_argument("id", help="the inspection id (or its record/opinion number); for sampling "
+                              "the task id (or its task number)")
     p.add_argument("--out", required=True, type=Path, help="the PDF file to write")
     p = sub.add_parser("results", help="laboratory results of sampling tasks (检测结果)")
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -173,6 +175,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 REPORTS = {
     "inspection": ("ohinspect.reports.record", "render_inspection_record"),
     "opinion": ("ohinspect.reports.opinion", "render_supervision_opinion"),
+    "sampling": ("ohinspect.reports.sampling", "render_sampling_report"),
 }
 
 

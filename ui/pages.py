@@ -56,13 +56,19 @@ def projects_page(ctx: AppContext) -> QWidget:
     return page
 
 
+def sampling_page(ctx: AppContext) -> QWidget:
+    from ui.sampling import SamplingPage
+
+    return SamplingPage(ctx)
+
+
 def page_specs() -> list[PageSpec]:
     from ui.enterprises.page import EnterprisesPage
 
     return [
         PageSpec("enterprises", "nav.enterprises", EnterprisesPage),
         PageSpec("projects", "nav.projects", projects_page),
-        PageSpec("sampling", "nav.sampling", None),
+        PageSpec("sampling", "nav.sampling", sampling_page),
         PageSpec("audits", "nav.audits", None),
         PageSpec("rectification", "nav.rectification", None),
         PageSpec("sync", "nav.sync", None),

@@ -16,8 +16,11 @@ DEMO_USER = "演示检查员"
 def build_demo(store: Store, reporter: Reporter | None = None) -> OpResult:
     from ohinspect.demo.enterprises import demo_enterprises
     from ohinspect.demo.projects import build_demo_projects
+    from ohinspect.demo.sampling import build_demo_sampling
 
     actor = store.actor(DEMO_USER)
     enterprises = import_enterprises(store, actor, demo_enterprises(), reporter)
     projects = build_demo_projects(store, actor)  # roster, numbers, projects, verifications
-    return OpResult(enterprises.changes | projects.changes, enterprises.record_id)
+    sampling = build_demo_sampling(store, actor)  # field records, custody, lab results
+    return OpResult(enterprises.changes | projects.changes | sampling.changes,
+                    enterprises.record_id)

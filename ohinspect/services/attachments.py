@@ -215,9 +215,10 @@ def _owner_exists(session: Session, owner_type: str, owner_id: str) -> bool:
 
 def add_attachment(store: Store, actor: Actor, owner_type: str, owner_id: str, data: bytes, *,
                    kind: str, media_type: str, original_name: str = "", caption: str = "",
-                   uow: UnitOfWork | None = None) -> OpResult:
+                   uow: UnitOfWork | None = None, attachment_id: str | None = None) -> OpResult:
     """Attach a file to a record: the file first, then the row — in its own unit of work, or
-    inside ``uow`` (which the caller commits) when given."""
+    inside ``uow`` (which the caller commits) when given. ``attachment_id`` fixes the row's id
+    (deterministic demo data); an existing row with that id is left as it is."""
     rules = load_attachment_rules()
     problems = []
     if owner_type not in RECORD_TYPES:
@@ -234,26 +235,31 @@ def add_attachment(store: Store, actor: Actor, owner_type: str, owner_id: str, d
     if problems:
         raise ValidationError(problems)
     if uow is not None:
-        return _add(store, uow, owner_type, owner_id, data, kind, media_type, original_name, caption)
+        return _add(store, uow, owner_type, owner_id, data, kind, media_type, original_name,
+                    caption, attachment_id)
     with store.unit_of_work(actor) as own:
         result = _add(store, own, owner_type, owner_id, data, kind, media_type, original_name,
-                      caption)
+                      caption, attachment_id)
         own.commit()
     return result
 
 
 def _add(store: Store, uow: UnitOfWork, owner_type: str, owner_id: str, data: bytes, kind: str,
-         media_type: str, original_name: str, caption: str) -> OpResult:
+         media_type: str, original_name: str, caption: str,
+         attachment_id: str | None) -> OpResult:
+    changes = changed(owner_type, owner_id)
+    if attachment_id is not None and uow.session.get(Attachment, attachment_id) is not None:
+        return OpResult(changes, attachment_id)
     if not _owner_exists(uow.session, owner_type, owner_id):
         raise NotFoundError(tr("record.not_found", record_id=owner_id))
     blob = put_blob(store, data, media_type)
-    att = Attachment(owner_type=owner_type, owner_id=owner_id, sha256=blob.sha256, kind=kind,
+    att = Attachment(id=attachment_id, owner_type=owner_type, owner_id=owner_id,
+                     sha256=blob.sha256, kind=kind,
                      media_type=blob.media_type, size=blob.size, original_name=original_name,
                      caption=caption.strip(), original_sha256=blob.original_sha256)
     uow.record(att, "attachment.add", {"owner_type": owner_type, "owner_id": owner_id,
                                        "sha256": blob.sha256, "kind": kind})
-    return OpResult(changed(Attachment.__record_type__, att.id) | changed(owner_type, owner_id),
-                    att.id)
+    return OpResult(changed(Attachment.__record_type__, att.id) | changes, att.id)
 
 
 def list_attachments(session: Session, owner_type: str, owner_id: str) -> list[Attachment]:

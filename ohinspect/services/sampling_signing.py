@@ -27,7 +27,7 @@ from ohinspect.services.sampling_tasks import (ATTACHMENT_RECORD, CUSTODY_RECORD
 from ohinspect.store.base import new_id
 from ohinspect.store.changes import OpResult, changed
 from ohinspect.store.database import Store
-from ohinspect.store.models import (Attachment, CustodyTransfer, NoiseMeasurement, Sample,
+from ohinspect.store.models import (CustodyTransfer, NoiseMeasurement, Sample,
                                     SamplingTask)
 from ohinspect.store.uow import Actor, UnitOfWork
 
@@ -46,8 +46,9 @@ def _transferred(session: Session, task_id: str) -> set[str]:
 def transfer_custody_in(uow: UnitOfWork, task: SamplingTask, sample_ids: list[str],
                         handed_by: str, received_by: str, lab: str,
                         transferred_at: datetime | str | None, condition: str,
-                        notes: str = "") -> CustodyTransfer:
-    """Hand samples to the lab. Allowed after signing: the hand-over is its own record."""
+                        notes: str = "", custody_id: str | None = None) -> CustodyTransfer:
+    """Hand samples to the lab. Allowed after signing: the hand-over is its own record.
+    ``custody_id`` fixes the row's id (deterministic demo data)."""
     session = uow.session
     form = Form()
     limit = column_length(CustodyTransfer, "handed_by")
@@ -84,7 +85,7 @@ def transfer_custody_in(uow: UnitOfWork, task: SamplingTask, sample_ids: list[st
                  end=latest_end.astimezone().strftime("%Y-%m-%d %H:%M"))
     if form.problems:
         raise ValidationError(form.problems)
-    row = CustodyTransfer(id=new_id(), task_id=task.id, sample_ids=ids, transferred_at=at,
+    row = CustodyTransfer(id=custody_id or new_id(), task_id=task.id, sample_ids=ids, transferred_at=at,
                           count=len(ids), **clean)
     uow.record(row, "sampling.custody", {"count": len(ids), "received_by": clean["received_by"]})
     return row
@@ -131,9 +132,11 @@ def _unfinished(session: Session, task: SamplingTask) -> tuple[list[str], int]:
 
 def sign_task_in(uow: UnitOfWork, task: SamplingTask, sampler_png: bytes | None,
                  escort_png: bytes | None, *, escort_refused: bool = False,
-                 escort_witness: str = "") -> None:
-    """Check, store the signature images, lock (no commit)."""
-    from ohinspect.services.attachments import add_attachment
+                 escort_witness: str = "",
+                 attachment_ids: tuple[str, str] | None = None) -> None:
+    """Check, store the signature images, lock (no commit). ``attachment_ids`` fixes the ids
+    of the sampler's and escort's images (deterministic demo data)."""
+    from ohinspect.services.inspection_helpers import _attach_in
 
     ensure_unlocked(task)
     session = uow.session
@@ -160,20 +163,18 @@ def sign_task_in(uow: UnitOfWork, task: SamplingTask, sampler_png: bytes | None,
     if form.problems:
         raise ValidationError(form.problems)
 
-    def attach(data: bytes) -> str:
-        result = add_attachment(uow.store, uow.actor, TASK_RECORD, task.id, data,
-                                kind=SIGNATURE_KIND, media_type=SIGNATURE_MEDIA_TYPE, uow=uow)
-        att = session.get(Attachment, result.record_id)  # flushes a pending row first
-        assert att is not None
-        return att.sha256
+    def attach(data: bytes, n: int) -> str:
+        return _attach_in(uow, TASK_RECORD, task.id, data, kind=SIGNATURE_KIND,
+                          media_type=SIGNATURE_MEDIA_TYPE,
+                          attachment_id=attachment_ids[n] if attachment_ids else None).sha256
 
     assert sampler_png is not None
-    task.sampler_signature_sha256 = attach(sampler_png)
+    task.sampler_signature_sha256 = attach(sampler_png, 0)
     if escort_refused:
         task.escort_signature_sha256 = ""
     else:
         assert escort_png is not None
-        task.escort_signature_sha256 = attach(escort_png)
+        task.escort_signature_sha256 = attach(escort_png, 1)
     task.escort_refused = bool(escort_refused)
     task.escort_witness = witness if escort_refused else ""
     session.flush()  # the attachments in while the task is still open

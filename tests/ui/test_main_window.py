@@ -30,7 +30,7 @@ def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> N
         qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
         assert _nav_titles(app) == AREAS_ZH
         assert "演示数据" in app.window.windowTitle()
-        placeholder = app.window.pages["sampling"].findChild(QLabel)
+        placeholder = app.window.pages["audits"].findChild(QLabel)
         assert "尚未提供" in placeholder.text()
         qtbot.waitUntil(lambda: "单位：50" in app.window.status_label.text(), timeout=10_000)
     finally:
@@ -87,7 +87,7 @@ def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -
         qtbot.waitUntil(lambda: any(isinstance(w, StartVerificationDialog) and w.isVisible()
                                     for w in QApplication.topLevelWidgets()), timeout=10_000)
         assert _nav_titles(app)[1] == "三同时项目"
-        assert not isinstance(app.window.pages["projects"], type(app.window.pages["sampling"]))
+        assert not isinstance(app.window.pages["projects"], type(app.window.pages["audits"]))
     finally:
         for w in QApplication.topLevelWidgets():
             if isinstance(w, (VerificationFlow, StartVerificationDialog)):
