@@ -26,7 +26,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.demo = demo
         self.ctx: AppContext | None = None
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = {}   # built pages (an area is built when first shown)
+        self._specs: list[PageSpec] = []
         title = tr("app.title")
         self.setWindowTitle(f"{title} — {tr('app.demo_marker')}" if demo else title)
         self.resize(1280, 760)
@@ -87,16 +88,14 @@ class MainWindow(QMainWindow):
 
     # -- store -------------------------------------------------------------------------------
     def attach(self, ctx: AppContext, specs: list[PageSpec] | None = None) -> None:
-        """Build the pages once the store is open."""
+        """List the areas once the store is open; each page is built when first shown, so
+        start-up pays only for the first one."""
         self.ctx = ctx
         self.nav.clear()
-        for spec in specs or page_specs():
-            title = tr(spec.title_key)
-            widget = spec.factory(ctx) if spec.factory else PlaceholderPage(title)
-            widget.setObjectName(f"page_{spec.page_id}")
-            self.pages[spec.page_id] = widget
-            self.stack.addWidget(widget)
-            self.nav.addItem(title)
+        self._specs = list(specs or page_specs())
+        for spec in self._specs:
+            self.stack.addWidget(QStackedWidget())  # a slot that receives the page later
+            self.nav.addItem(tr(spec.title_key))
         ctx.sig_changed.connect(self._on_changes)
         ctx.sig_undo_changed.connect(self._on_undo_changed)
         ctx.runner.sig_error.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
@@ -111,9 +110,25 @@ class MainWindow(QMainWindow):
         self.loading.setText(tr("ui.open_failed", message=message))
         self.loading.setWordWrap(True)
 
+    def page(self, page_id: str) -> QWidget:
+        """The page of an area, built now if it was not shown yet."""
+        row = next(i for i, spec in enumerate(self._specs) if spec.page_id == page_id)
+        widget = self.pages.get(page_id)
+        if widget is None:
+            assert self.ctx is not None
+            spec = self._specs[row]
+            widget = spec.factory(self.ctx) if spec.factory else PlaceholderPage(tr(spec.title_key))
+            widget.setObjectName(f"page_{spec.page_id}")
+            slot = self.stack.widget(row + 1)  # index 0 is the loading label
+            assert isinstance(slot, QStackedWidget)
+            slot.addWidget(widget)
+            self.pages[page_id] = widget
+        return widget
+
     def _show_page(self, row: int) -> None:
-        if row >= 0:
-            self.stack.setCurrentIndex(row + 1)  # index 0 is the loading label
+        if 0 <= row < len(self._specs):
+            self.page(self._specs[row].page_id)
+            self.stack.setCurrentIndex(row + 1)
 
     def _on_undo_changed(self, label: str) -> None:
         self.undo_action.setEnabled(bool(label))

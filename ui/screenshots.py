@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from ui.app import Application, choose_font, parse_args
+from ui.pages import page_specs
 
 
 def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -39,9 +40,9 @@ def main(argv: list[str]) -> int:
         app.start()
         app.window.showMaximized()
         wait_for(qt_app, lambda: app.ctx is not None and app.window.pages)
-        page = app.window.pages["enterprises"]
+        page = app.window.page("enterprises")
         wait_for(qt_app, lambda: page.model.rowCount() > 0)
-        for row, page_id in enumerate(app.window.pages):
+        for row, page_id in enumerate(spec.page_id for spec in page_specs()):
             app.window.nav.setCurrentRow(row)
             for _ in range(20):
                 qt_app.processEvents()

@@ -29,8 +29,9 @@ def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> N
     try:
         qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
         assert _nav_titles(app) == AREAS_ZH
+        assert set(app.window.pages) == {"enterprises"}  # the others are built when first shown
         assert "演示数据" in app.window.windowTitle()
-        placeholder = app.window.pages["audits"].findChild(QLabel)
+        placeholder = app.window.page("audits").findChild(QLabel)
         assert "尚未提供" in placeholder.text()
         qtbot.waitUntil(lambda: "单位：50" in app.window.status_label.text(), timeout=10_000)
     finally:
@@ -87,7 +88,7 @@ def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -
         qtbot.waitUntil(lambda: any(isinstance(w, StartVerificationDialog) and w.isVisible()
                                     for w in QApplication.topLevelWidgets()), timeout=10_000)
         assert _nav_titles(app)[1] == "三同时项目"
-        assert not isinstance(app.window.pages["projects"], type(app.window.pages["audits"]))
+        assert not isinstance(app.window.page("projects"), type(app.window.page("audits")))
     finally:
         for w in QApplication.topLevelWidgets():
             if isinstance(w, (VerificationFlow, StartVerificationDialog)):
