@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QStackedWidget, QTableWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ohinspect.services.sampling import TaskInput, create_task

@@ -7,20 +7,35 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel,
-                               QLineEdit, QListWidget, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ohinspect.services.evaluation import TaskEvaluation
-from ohinspect.services.lab_results import (ResultInput, ResultsImportRejected, add_result,
-                                            import_results_csv)
+from ohinspect.services.lab_results import (
+    ResultInput,
+    ResultsImportRejected,
+    add_result,
+    import_results_csv,
+)
 from ohinspect.services.sampling import sign_task
 from ohinspect.store.changes import OpResult
 from ui.sampling.common import FieldGrid, fill_table, fmt, read_table
 from ui.sampling.queries import TaskBundle, evaluate
-from ui.sampling.tabs_field import _Tab, time_text
+from ui.sampling.tab_base import _Tab, time_text
 from ui.tasks import if_alive
 from ui.widgets.combos import refill_combo
 from ui.widgets.messages import ERROR_STYLE, MessageLabel

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ui.context import AppContext
 from ui.sampling.queries import TaskBundle, task_bundle
-from ui.sampling.tabs_field import CustodyTab, NoiseTab, PostsTab, SamplesTab
+from ui.sampling.tab_samples import SamplesTab
+from ui.sampling.tabs_field import CustodyTab, NoiseTab, PostsTab
 from ui.sampling.tabs_lab import EvaluationTab, ResultsTab, SignTab
 from ui.tasks import if_alive
 

@@ -1,0 +1,53 @@
+"""What every tab of a sampling task shares: the task, the context, a status line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QWidget,
+)
+
+from ohinspect.i18n import tr
+from ui.sampling.queries import TaskBundle
+from ui.widgets.messages import OK_STYLE, MessageLabel
+
+if TYPE_CHECKING:
+    from ui.sampling.task_view import TaskView
+
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def time_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone().strftime(TIME_FORMAT)
+    return "" if value is None else str(value)
+
+
+def post_label(p: Any) -> str:
+    return " / ".join(x for x in (p.workshop, p.post, p.job_type) if x)
+
+
+class _Tab(QWidget):
+    def __init__(self, view: TaskView) -> None:
+        super().__init__()
+        self.view = view
+        self.ctx = view.ctx
+        self.bundle: TaskBundle | None = None
+        self.summary = MessageLabel()
+
+    @property
+    def task_id(self) -> str:
+        assert self.view.task_id is not None
+        return self.view.task_id
+
+    def locked(self) -> bool:
+        return bool(self.bundle is not None and self.bundle.view.locked)  # type: ignore[attr-defined]
+
+    def _ok(self, key: str, **kw: object) -> None:
+        self.summary.show_messages([tr(key, **kw)], OK_STYLE)
+
+
+# ------------------------------------------------------------------ 岗位与方案

@@ -1,0 +1,245 @@
+"""The 采样记录 tab: a keyboard-first form for samples and blanks, defaults carried over."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ohinspect.i18n import tr
+from ohinspect.services.sampling import (
+    SampleInput,
+    record_sample,
+)
+from ohinspect.store.changes import OpResult
+from ui.sampling.common import FieldGrid, fill_table, fmt, read_table
+from ui.sampling.queries import TaskBundle
+from ui.tasks import if_alive
+from ui.widgets.combos import code_combo, refill_combo, select_code
+from ui.widgets.messages import WARNING_STYLE
+
+if TYPE_CHECKING:
+    from ui.sampling.task_view import TaskView
+
+from ui.sampling.tab_base import TIME_FORMAT, _Tab, post_label, time_text
+
+
+@functools.cache
+def _drift_max() -> float:
+    """The GBZ 159 flow-drift limit (read once; the data file does not change while running)."""
+    from ohinspect.standards.sampling_rules import load_air_rules
+
+    return load_air_rules().flow_drift_max
+
+
+SAMPLE_TEXT = ("wearer", "location", "instrument_id", "calibrator_id", "flow_before_lpm",
+               "flow_after_lpm", "drift_reason", "started_at", "ended_at", "representative_hours",
+               "temperature_c", "pressure_kpa", "humidity_pct", "production_status", "ppe",
+               "notes")
+
+
+class SamplesTab(_Tab):
+    def __init__(self, view: TaskView) -> None:
+        super().__init__(view)
+        self.new_sample_pending = True
+        self.number = QLabel()
+        self.number.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.post = QComboBox()
+        self.kind = code_combo([(k, tr(f"smp_ui.kind.{k}")) for k in ("personal", "fixed", "blank")])
+        self.hazard = QComboBox()
+        self.fraction = code_combo([("total", tr("smp_ui.fraction.total")),
+                                    ("respirable", tr("smp_ui.fraction.respirable"))],
+                                   tr("smp_ui.fraction.none"))
+        self.w = {n: QLineEdit() for n in SAMPLE_TEXT}
+        self.w["started_at"].setPlaceholderText(tr("smp_ui.sample.time_hint"))
+        self.w["ended_at"].setPlaceholderText(tr("smp_ui.sample.time_hint"))
+        self.w["drift_reason"].setPlaceholderText(tr("smp_ui.sample.drift_hint"))
+        fields: list[tuple[str, str, QWidget]] = [
+            ("post_id", tr("smp_ui.sample.post"), self.post),
+            ("kind", tr("smp_ui.sample.kind"), self.kind),
+            ("hazard_code", tr("smp_ui.sample.hazard"), self.hazard),
+            ("fraction", tr("smp_ui.sample.fraction"), self.fraction)]
+        fields += [(n, tr(f"smp_ui.sample.{n}"), self.w[n]) for n in SAMPLE_TEXT]
+        self.grid = FieldGrid(fields, columns=4, on_last=self.save)
+        self.kind.currentIndexChanged.connect(lambda _i: self._show_number())
+        self.post.currentIndexChanged.connect(lambda _i: self._fill_hazards())
+        self.drift = QLabel()
+        for name in ("flow_before_lpm", "flow_after_lpm"):
+            self.w[name].textChanged.connect(lambda _t: self._show_drift())
+        self.start_now = QPushButton(tr("smp_ui.sample.start_now"))
+        self.start_now.clicked.connect(lambda: self._now("started_at"))
+        self.end_now = QPushButton(tr("smp_ui.sample.end_now"))
+        self.end_now.clicked.connect(lambda: self._now("ended_at"))
+        self.save_button = QPushButton(tr("smp_ui.sample.save"))
+        self.save_button.clicked.connect(self.save)
+        self.new_button = QPushButton(tr("smp_ui.sample.new"))
+        self.new_button.clicked.connect(self.new_sample)
+        self.blank_button = QPushButton(tr("smp_ui.sample.blank"))
+        self.blank_button.clicked.connect(self.new_blank)
+        for keyseq, slot in (("F7", lambda: self._now("started_at")),
+                             ("F8", lambda: self._now("ended_at")), ("Ctrl+S", self.save),
+                             ("Ctrl+N", self.new_sample)):
+            shortcut = QShortcut(QKeySequence(keyseq), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        head = QHBoxLayout()
+        head.addWidget(self.number)
+        head.addStretch(1)
+        head.addWidget(self.drift)
+        buttons = QHBoxLayout()
+        for b in (self.start_now, self.end_now):
+            buttons.addWidget(b)
+        buttons.addWidget(self.summary, 1)
+        for b in (self.new_button, self.blank_button, self.save_button):
+            buttons.addWidget(b)
+        form = QWidget()
+        fl = QVBoxLayout(form)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addLayout(head)
+        fl.addWidget(self.grid)
+        fl.addLayout(buttons)
+        self.table = read_table()
+        layout = QVBoxLayout(self)
+        layout.addWidget(form)
+        layout.addWidget(self.table, 1)
+        self.sample_id: str | None = None
+
+    def _now(self, name: str) -> None:
+        self.w[name].setText(datetime.now().strftime(TIME_FORMAT))
+        self.grid.messages[name].hide()
+
+    def _show_drift(self) -> None:
+        try:
+            before = float(self.w["flow_before_lpm"].text())
+            after = float(self.w["flow_after_lpm"].text())
+        except ValueError:
+            self.drift.clear()
+            return
+        if before <= 0:
+            self.drift.clear()
+            return
+        from ohinspect.hygiene.air import flow_drift
+
+        if after < 0:
+            self.drift.clear()
+            return
+        drift = flow_drift(before, after)
+        self.drift.setText(tr("smp_ui.sample.drift", drift=f"{drift * 100:.1f}"))
+        limit = _drift_max()
+        self.drift.setStyleSheet(WARNING_STYLE if drift > limit else "")
+
+    def _show_number(self) -> None:
+        if self.bundle is None:
+            return
+        blank = self.kind.currentData() == "blank"
+        number = self.bundle.next_blank if blank else self.bundle.next_number
+        self.number.setText(tr("smp_ui.sample.number", number=number))
+
+    def _fill_hazards(self) -> None:
+        if self.bundle is None:
+            return
+        view = self.bundle.view
+        post = view.post(self.post.currentData())  # type: ignore[attr-defined]
+        codes = list(post.hazard_codes or []) if post else sorted(
+            {c for p in view.posts for c in (p.hazard_codes or [])})  # type: ignore[attr-defined]
+        codes = [c for c in codes if not c.startswith("phys.")]
+        refill_combo(self.hazard, [(c, c) for c in codes], tr("smp_ui.sample.pick_hazard"))
+        if self.hazard.currentIndex() == 0 and len(codes) >= 1:
+            self.hazard.setCurrentIndex(1)
+
+    def data(self) -> SampleInput:
+        values: dict[str, Any] = {n: (self.w[n].text().strip() or None) for n in SAMPLE_TEXT}
+        for n in ("wearer", "location", "instrument_id", "calibrator_id", "drift_reason",
+                  "production_status", "ppe", "notes"):
+            values[n] = values[n] or ""
+        return SampleInput(post_id=self.post.currentData() or None,
+                           kind=str(self.kind.currentData()),
+                           hazard_code=str(self.hazard.currentData() or ""),
+                           fraction=str(self.fraction.currentData() or ""), **values)
+
+    def save(self) -> None:
+        if self.locked():
+            return
+        self.ctx.perform(record_sample, self.task_id, self.data(), sample_id=self.sample_id,
+                         on_done=self._saved, on_error=self._failed)
+
+    @if_alive
+    def _failed(self, exc: BaseException) -> None:
+        if not self.grid.show_error(exc, self.summary):
+            self.summary.show_messages([str(exc)])
+
+    @if_alive
+    def _saved(self, result: OpResult) -> None:
+        self.sample_id = None
+        self.new_sample_pending = True  # the reload that follows pre-fills the next one
+        self._ok("smp_ui.sample.saved")
+
+    def new_sample(self) -> None:
+        self.sample_id = None
+        if self.bundle is not None:
+            self._prefill(self.bundle.defaults)
+        self.w["wearer"].setFocus()
+
+    def new_blank(self) -> None:
+        self.new_sample()
+        select_code(self.kind, "blank")
+        for name in ("flow_before_lpm", "flow_after_lpm", "started_at", "ended_at",
+                     "representative_hours", "wearer"):
+            self.w[name].clear()
+        self.post.setCurrentIndex(0)
+        self.w["location"].setFocus()
+
+    def _prefill(self, d: Any) -> None:
+        self.grid.messages.clear_messages()
+        select_code(self.post, d.post_id or "")
+        select_code(self.kind, d.kind or "personal")
+        self._fill_hazards()
+        if d.hazard_code:
+            select_code(self.hazard, d.hazard_code)
+        select_code(self.fraction, d.fraction or "")
+        for n in SAMPLE_TEXT:
+            value = getattr(d, n, None)
+            self.w[n].setText(time_text(value) if n in ("started_at", "ended_at") else fmt(value))
+        self.w["drift_reason"].clear()
+        self._show_number()
+
+    def load(self, bundle: TaskBundle) -> None:
+        self.bundle = bundle
+        view = bundle.view
+        refill_combo(self.post, [(p.id, post_label(p)) for p in view.posts],  # type: ignore[attr-defined]
+                     tr("smp_ui.sample.no_post"))
+        posts = {p.id: post_label(p) for p in view.posts}  # type: ignore[attr-defined]
+        rows = [*view.samples, *view.blanks]  # type: ignore[attr-defined]
+        fill_table(self.table, [tr(f"smp_ui.sample.col.{k}") for k in (
+            "number", "kind", "post", "hazard", "who", "flow", "start", "end", "volume",
+            "std_volume")],
+            [(s.sample_number, tr(f"smp_ui.kind.{s.kind}"), posts.get(s.post_id, ""),
+              s.hazard_code + (f" ({s.fraction})" if s.fraction else ""),
+              s.wearer or s.location,
+              f"{fmt(s.flow_before_lpm)} → {fmt(s.flow_after_lpm)}" if s.flow_before_lpm else "",
+              time_text(s.started_at), time_text(s.ended_at), fmt(s.volume_l),
+              fmt(s.standard_volume_l)) for s in rows], [s.id for s in rows])
+        if self.new_sample_pending:
+            self.new_sample_pending = False
+            self._prefill(bundle.defaults)
+        else:
+            self._show_number()
+        locked = self.locked()
+        for widget in (self.grid, self.save_button, self.new_button, self.blank_button,
+                       self.start_now, self.end_now):
+            widget.setEnabled(not locked)
+
+
+# ------------------------------------------------------------------ 噪声
