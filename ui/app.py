@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from ohinspect.demo import DEMO_USER
 from ohinspect.i18n import LANGUAGES, set_language
 from ohinspect.paths import resolve_data_dir
 from ohinspect.settings import Settings, load_settings, save_settings
@@ -80,7 +81,7 @@ class Application:
                         on_error=self.window.show_open_failure)
 
     def _attach(self, store: Store) -> None:
-        user = self.settings.user_name or (tr_demo_user() if self.demo else getpass.getuser())
+        user = self.settings.user_name or (DEMO_USER if self.demo else getpass.getuser())
         self.ctx = AppContext(store, self.settings, self.runner, store.actor(user))
         self.window.attach(self.ctx)
 
@@ -101,12 +102,6 @@ class Application:
         self.runner.wait_idle()
         if self.ctx is not None:
             self.ctx.store.close()
-
-
-def tr_demo_user() -> str:
-    from ohinspect.demo import DEMO_USER
-
-    return DEMO_USER
 
 
 def run_gui(argv: Sequence[str]) -> int:

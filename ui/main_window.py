@@ -6,8 +6,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QMainWindow, QMessageBox,
-                               QSplitter, QStackedWidget, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from ohinspect import __version__
 from ohinspect.i18n import LANGUAGES, current_language, tr
@@ -17,6 +25,7 @@ from ohinspect.store.changes import Changes
 from ohinspect.store.integrity import check_store
 from ui.context import AppContext
 from ui.pages import PageSpec, PlaceholderPage, page_specs
+from ui.tasks import user_message
 
 
 class MainWindow(QMainWindow):
@@ -106,7 +115,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def show_open_failure(self, exc: BaseException) -> None:
-        message = exc.user_message() if hasattr(exc, "user_message") else str(exc)
+        message = user_message(exc)
         self.loading.setText(tr("ui.open_failed", message=message))
         self.loading.setWordWrap(True)
 

@@ -53,6 +53,15 @@ class _Pending:
     timer: QTimer | None
 
 
+def user_message(exc: BaseException) -> str:
+    """The words a user sees for an error: ours are already sentences; anything unexpected is
+    logged with its traceback and named in one line."""
+    if isinstance(exc, OHInspectError):
+        return exc.user_message()
+    log.error("unexpected error", exc_info=exc)
+    return tr("ui.unexpected_error", error=f"{type(exc).__name__}: {exc}")
+
+
 class _Job(QRunnable):
     def __init__(self, relay: _Relay, job_id: int, fn: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> None:
@@ -165,11 +174,7 @@ class TaskRunner(QObject):
 
     def report_error(self, exc: BaseException, parent: QWidget | None = None) -> None:
         """Show an error in plain words; the traceback goes to the log, never to the user."""
-        if isinstance(exc, OHInspectError):
-            message = exc.user_message()
-        else:
-            log.error("unexpected error in background task", exc_info=exc)
-            message = tr("ui.unexpected_error", error=f"{type(exc).__name__}: {exc}")
+        message = user_message(exc)
         self.sig_error.emit(message)
         if not self.synchronous:  # window-modal but non-blocking: never spins a nested loop
             box = QMessageBox(QMessageBox.Icon.Warning, tr("ui.error_title"), message,

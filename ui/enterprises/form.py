@@ -7,7 +7,11 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from ohinspect.errors import FieldProblem
 from ohinspect.i18n import tr
-from ohinspect.services.enterprises import DRAFT_FORM, create_enterprise, update_enterprise
+from ohinspect.services.enterprises import (
+    DRAFT_FORM,
+    create_enterprise,
+    update_enterprise,
+)
 from ohinspect.standards.uscc import USCC_LENGTH, check_uscc, normalise
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
@@ -15,9 +19,22 @@ from ui.enterprises.fields import FORM_ORDER, REQUIRED, EnterpriseFields
 from ui.enterprises.queries import EditorState
 from ui.widgets.dialogs import DiscardDraftMixin, ok_cancel_buttons
 from ui.widgets.draft_form import DraftFormMixin
-from ui.widgets.field_form import (FieldMessages, add_field_row, field_form_layout,
-                                   form_beside_panel, group_box, show_summary, watch_field)
-from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, WARNING_STYLE, MessageLabel
+from ui.widgets.field_form import (
+    FieldMessages,
+    add_field_row,
+    field_form_layout,
+    form_beside_panel,
+    group_box,
+    show_summary,
+    watch_field,
+)
+from ui.widgets.messages import (
+    ERROR_STYLE,
+    NOTE_STYLE,
+    OK_STYLE,
+    WARNING_STYLE,
+    MessageLabel,
+)
 from ui.widgets.shortcuts import save_shortcut
 
 

@@ -11,12 +11,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
-from ohinspect.services.attachments import add_attachment, attachment_path, load_attachment_rules
+from ohinspect.services.attachments import (
+    add_attachment,
+    attachment_path,
+    load_attachment_rules,
+)
 from ohinspect.store.changes import OpResult
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment

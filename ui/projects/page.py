@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ohinspect.services.project_queries import ProjectFilter, ProjectRow, list_projects
 from ohinspect.store.changes import Changes
 from ui.context import AppContext
 from ui.coverage.page import CoveragePage
+from ui.projects.choices import stage_choices, stages
 from ui.projects.dialog import WATCHED, ProjectDialog
 from ui.projects.filter_bar import ProjectFilterBar
-from ui.projects.choices import stage_choices, stages
 from ui.projects.queries import ProjectState, load_project_state
 from ui.projects.table_model import STAGE_COLUMN, VERIFIED_COLUMN, ProjectTableModel
 from ui.tasks import if_alive

@@ -16,15 +16,28 @@ from ohinspect.services.projects import ProjectInput, create_project, update_pro
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
 from ui.projects import choices
-from ui.projects.queries import (PROJECT_FIELDS, PROJECT_FORM, ProjectState, enterprise_label,
-                                 project_values, search_enterprises)
+from ui.projects.queries import (
+    PROJECT_FIELDS,
+    PROJECT_FORM,
+    ProjectState,
+    enterprise_label,
+    project_values,
+    search_enterprises,
+)
 from ui.projects.widgets import EnterprisePicker
 from ui.tasks import if_alive
 from ui.widgets.code_fields import RiskClassFields, division_field, industry_field
 from ui.widgets.combos import code_combo, select_code
 from ui.widgets.draft_form import DraftFormMixin
-from ui.widgets.field_form import (FieldMessages, add_field_row, field_form_layout,
-                                   form_beside_panel, group_box, show_summary, watch_field)
+from ui.widgets.field_form import (
+    FieldMessages,
+    add_field_row,
+    field_form_layout,
+    form_beside_panel,
+    group_box,
+    show_summary,
+    watch_field,
+)
 from ui.widgets.hazard_picker import HazardPicker
 from ui.widgets.inputs import NotesEdit, line_edit
 from ui.widgets.messages import OK_STYLE, MessageLabel

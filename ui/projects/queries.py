@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 
 from ohinspect.i18n import tr
 from ohinspect.services.drafts import NEW_KEY, load_draft
-from ohinspect.services.enterprise_queries import EnterpriseFilter, fetch_rows, search_ids
+from ohinspect.services.enterprise_queries import (
+    EnterpriseFilter,
+    fetch_rows,
+    search_ids,
+)
 from ohinspect.services.project_queries import ProjectDetail, get_project_detail
 from ohinspect.services.projects import ProjectInput, StageInput
 from ohinspect.store.database import Store

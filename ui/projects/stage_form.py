@@ -20,12 +20,24 @@ from ui.context import AppContext
 from ui.projects import choices
 from ui.projects.attachments import AttachmentList
 from ui.projects.queries import stage_form, stage_values
-from ui.projects.stage_fields import FORM_ORDER, TRIAL_RUN_STAGE, StageFields, parse_date
+from ui.projects.stage_fields import (
+    FORM_ORDER,
+    TRIAL_RUN_STAGE,
+    StageFields,
+    parse_date,
+)
 from ui.projects.widgets import DateField
 from ui.tasks import if_alive
 from ui.widgets.draft_form import DraftFormMixin
-from ui.widgets.field_form import (FieldMessages, add_field_row, field_form_layout, group_box,
-                                   scroll_column, show_summary, watch_field)
+from ui.widgets.field_form import (
+    FieldMessages,
+    add_field_row,
+    field_form_layout,
+    group_box,
+    scroll_column,
+    show_summary,
+    watch_field,
+)
 from ui.widgets.messages import NOTE_STYLE, OK_STYLE, WARNING_STYLE, MessageLabel
 
 STAGE_OWNER = ProjectStage.__record_type__

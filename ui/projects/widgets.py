@@ -8,9 +8,22 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QSize, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCalendarWidget, QCompleter, QHBoxLayout,
-                               QHeaderView, QLineEdit, QMenu, QPushButton, QTableWidget,
-                               QTableWidgetItem, QToolButton, QVBoxLayout, QWidget, QWidgetAction)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
 
 from ohinspect.i18n import tr
 from ui.tasks import if_alive

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from ohinspect.i18n import tr
 from ui.sampling.queries import TaskBundle
+from ui.tasks import if_alive, user_message
 from ui.widgets.messages import OK_STYLE, MessageLabel
 
 if TYPE_CHECKING:
@@ -45,6 +46,17 @@ class _Tab(QWidget):
 
     def locked(self) -> bool:
         return bool(self.bundle is not None and self.bundle.view.locked)  # type: ignore[attr-defined]
+
+    def report(self, exc: BaseException) -> None:
+        """An error that belongs to no field, in plain words under the tab."""
+        self.summary.show_messages([user_message(exc)])
+
+    @if_alive
+    def _failed(self, exc: BaseException) -> None:
+        """Problems next to their fields (tabs with a ``grid``); anything else under the tab."""
+        grid = getattr(self, "grid", None)
+        if grid is None or not grid.show_error(exc, self.summary):
+            self.report(exc)
 
     def _ok(self, key: str, **kw: object) -> None:
         self.summary.show_messages([tr(key, **kw)], OK_STYLE)

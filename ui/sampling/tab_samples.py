@@ -176,11 +176,6 @@ class SamplesTab(_Tab):
                          on_done=self._saved, on_error=self._failed)
 
     @if_alive
-    def _failed(self, exc: BaseException) -> None:
-        if not self.grid.show_error(exc, self.summary):
-            self.summary.show_messages([str(exc)])
-
-    @if_alive
     def _saved(self, result: OpResult) -> None:
         self.sample_id = None
         self.new_sample_pending = True  # the reload that follows pre-fills the next one

@@ -147,7 +147,7 @@ class PostsTab(_Tab):
     def _failed(self, exc: BaseException) -> None:
         """Problems of the post's fields and of the plan, each under its field."""
         if not isinstance(exc, ValidationError):
-            self.summary.show_messages([str(exc)])
+            self.report(exc)
             return
         mine = [p for p in exc.problems if p.field.split(".")[-1] in self.plan.messages]
         self.grid.show_error(ValidationError(
@@ -271,11 +271,6 @@ class NoiseTab(_Tab):
                          on_error=self._failed)
 
     @if_alive
-    def _failed(self, exc: BaseException) -> None:
-        if not self.grid.show_error(exc, self.summary):
-            self.summary.show_messages([str(exc)])
-
-    @if_alive
     def _saved(self, result: OpResult) -> None:
         for n in ("point", "readings_db", "reading_2", "reading_3", "impulse_peak_db",
                   "pulses_per_minute", "notes"):
@@ -351,11 +346,6 @@ class CustodyTab(_Tab):
         self.ctx.perform(transfer_custody, self.task_id, self.checked(), v["handed_by"],
                          v["received_by"], v["lab"], datetime.now().astimezone(),
                          v["condition"], v["notes"], on_done=self._saved, on_error=self._failed)
-
-    @if_alive
-    def _failed(self, exc: BaseException) -> None:
-        if not self.grid.show_error(exc, self.summary):
-            self.summary.show_messages([str(exc)])
 
     @if_alive
     def _saved(self, _result: OpResult) -> None:

@@ -85,11 +85,6 @@ class ResultsTab(_Tab):
         self.ctx.perform(add_result, data, on_done=self._added, on_error=self._failed)
 
     @if_alive
-    def _failed(self, exc: BaseException) -> None:
-        if not self.grid.show_error(exc, self.summary):
-            self.summary.show_messages([str(exc)])
-
-    @if_alive
     def _added(self, _result: OpResult) -> None:
         self.w["value"].clear()
         self.w["lod"].clear()
@@ -124,7 +119,7 @@ class ResultsTab(_Tab):
             self.errors.addItems([line.text() for line in exc.lines])
             self.errors.show()
         else:
-            self.summary.show_messages([str(exc)])
+            self.report(exc)
 
     def load(self, bundle: TaskBundle) -> None:
         self.bundle = bundle
@@ -313,7 +308,7 @@ class SignTab(_Tab):
                     rest.append(p.message)
             self.summary.show_messages(rest or [tr("smp_ui.fix_fields")])
         else:
-            self.summary.show_messages([str(exc)])
+            self.report(exc)
 
     @if_alive
     def _signed(self, _result: OpResult) -> None:

@@ -5,7 +5,10 @@
 """
 
 from ui.verification.flow import VerificationFlow, open_verification
-from ui.verification.start_dialog import StartVerificationDialog, start_verification_dialog
+from ui.verification.start_dialog import (
+           StartVerificationDialog,
+           start_verification_dialog,
+)
 
 __all__ = ["StartVerificationDialog", "VerificationFlow", "open_verification",
            "start_verification_dialog"]

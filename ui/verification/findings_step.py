@@ -7,15 +7,22 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QDateEdit, QFormLayout, QFrame, QGroupBox, QLabel, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ohinspect.services.inspections import FindingInput
 from ui.verification.model import FlowModel
 from ui.widgets.inputs import NotesEdit
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
-
 
 DATE_WIDTH = 160
 

@@ -18,12 +18,20 @@ from ohinspect.errors import OHInspectError
 from ohinspect.i18n import tr
 from ohinspect.store.changes import Changes
 from ui.context import AppContext
+from ui.tasks import user_message
 from ui.verification.data import FlowState, load_flow_state
 from ui.verification.flow_layout import FlowLayout
 from ui.verification.flow_problems import FlowSignProblems
 from ui.verification.flow_signing import FlowSigning
-from ui.verification.flow_steps import (CHECKLIST, FINDINGS, LOCKED, SIGNATURES, STEPS, SUMMARY,
-                                        FlowSteps)
+from ui.verification.flow_steps import (
+    CHECKLIST,
+    FINDINGS,
+    LOCKED,
+    SIGNATURES,
+    STEPS,
+    SUMMARY,
+    FlowSteps,
+)
 from ui.verification.model import FlowModel
 from ui.widgets.autosave import DraftAutosave
 
@@ -84,7 +92,7 @@ class VerificationFlow(FlowLayout, FlowSteps, FlowSigning, FlowSignProblems, QWi
                             on_done=self._loaded, on_error=self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
-        message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
+        message = user_message(exc)
         self.loading.setText(tr("ver_ui.load_failed", error=message))
         self.loading.show()
         if not isinstance(exc, OHInspectError):

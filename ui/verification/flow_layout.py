@@ -8,13 +8,26 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
 from ui.verification.checklist_step import ChecklistStep
-from ui.verification.data import (DRAFT_FORM, FlowState, default_opinion_days, resume_item,
-                                  stage_name)
+from ui.verification.data import (
+    DRAFT_FORM,
+    FlowState,
+    default_opinion_days,
+    resume_item,
+    stage_name,
+)
 from ui.verification.findings_step import FindingsStep
 from ui.verification.flow_steps import CHECKLIST, LOCKED, STEPS
 from ui.verification.locked_step import LockedStep

@@ -11,7 +11,11 @@ from PySide6.QtCore import QTimer
 from ohinspect.errors import OHInspectError, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.drafts import discard_draft
-from ohinspect.services.inspections import InspectionHeader, sign_and_lock, update_header
+from ohinspect.services.inspections import (
+    InspectionHeader,
+    sign_and_lock,
+    update_header,
+)
 from ohinspect.store.changes import OpResult
 from ui.verification.data import DRAFT_FORM
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE

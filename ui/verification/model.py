@@ -19,6 +19,7 @@ from ohinspect.services.inspection_queries import InspectionView, get_inspection
 from ohinspect.services.inspections import answer_item
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
+from ui.tasks import user_message
 from ui.verification.data import add_photo_file, is_finding, photo_required
 
 NOTE_DELAY_MS = 400   # ≤ 500 ms between the last key and the write
@@ -143,7 +144,7 @@ class FlowModel(QObject):
             if not self.pending[item_id]:
                 stored = self.saved.get(item_id, ("", ""))
                 self.answers[item_id] = stored[0]
-            message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
+            message = user_message(exc)
             if not isinstance(exc, OHInspectError):
                 self.ctx.runner.report_error(exc)
             self.sig_answer_changed.emit(item_id)
@@ -171,7 +172,7 @@ class FlowModel(QObject):
                 self.reload(self.sig_photos_changed.emit)
 
         def failed(exc: BaseException) -> None:
-            message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
+            message = user_message(exc)
             self.sig_item_message.emit(item_id, tr("ver_ui.photos.failed", error=message))
             one_done()
 

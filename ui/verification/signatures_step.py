@@ -4,12 +4,27 @@ representative (who may refuse: then a witness is named instead) and one for the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.i18n import tr
-from ohinspect.services.inspections import (ROLE_INSPECTOR, ROLE_PARTY, ROLE_RECORDER,
-                                            SignatureInput)
+from ohinspect.services.inspections import (
+    ROLE_INSPECTOR,
+    ROLE_PARTY,
+    ROLE_RECORDER,
+    SignatureInput,
+)
 from ohinspect.store.models.inspection import Signature
 from ui.verification.model import FlowModel
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel

@@ -7,14 +7,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ohinspect.errors import FieldProblem, OHInspectError, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.inspection_queries import list_inspections
-from ohinspect.services.inspections import (InspectionHeader, required_inspectors,
-                                            start_verification)
+from ohinspect.services.inspections import (
+    InspectionHeader,
+    required_inspectors,
+    start_verification,
+)
 from ohinspect.services.project_queries import get_project_detail
 from ohinspect.services.roster import list_inspectors
 from ohinspect.store.changes import OpResult
@@ -23,7 +35,7 @@ from ohinspect.store.models.enterprise import Enterprise
 from ohinspect.store.models.project import Project
 from ohinspect.store.models.staff import Inspector
 from ui.context import AppContext
-from ui.tasks import if_alive
+from ui.tasks import if_alive, user_message
 from ui.verification.data import stage_name
 from ui.widgets.dialogs import ok_cancel_buttons
 from ui.widgets.field_form import FieldMessages, add_field_row
@@ -132,7 +144,7 @@ class StartVerificationDialog(QDialog):
 
     @if_alive
     def _load_failed(self, exc: BaseException) -> None:
-        message = exc.user_message() if isinstance(exc, OHInspectError) else str(exc)
+        message = user_message(exc)
         self.intro.setText(tr("ver_ui.load_failed", error=message))
         if not isinstance(exc, OHInspectError):
             self.ctx.runner.report_error(exc, self)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+)
 
 from ohinspect.i18n import tr
 
