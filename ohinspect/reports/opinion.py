@@ -16,7 +16,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from ohinspect.i18n import tr
-from ohinspect.reports.data import InspectionDocument, ReportError, load_inspection_document
+from ohinspect.reports.data import (
+    InspectionDocument,
+    ReportError,
+    load_inspection_document,
+)
 from ohinspect.reports.fonts import plain
 from ohinspect.reports.parts import (
     clause,

@@ -19,7 +19,15 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table
 
 from ohinspect.i18n import tr
 from ohinspect.reports.data import InspectionDocument, SignatureLine
-from ohinspect.reports.styles import INK, MUTED, RULE, Styles, esc, field_table_style, table_style
+from ohinspect.reports.styles import (
+    INK,
+    MUTED,
+    RULE,
+    Styles,
+    esc,
+    field_table_style,
+    table_style,
+)
 
 #: photos are embedded at most this many pixels on the long side (≈ 190 dpi across the page)
 PHOTO_MAX_PX = 1200

@@ -16,17 +16,28 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from ohinspect.i18n import tr
-from ohinspect.reports.data import InspectionDocument, ReportError, load_inspection_document
+from ohinspect.reports.data import (
+    InspectionDocument,
+    ReportError,
+    load_inspection_document,
+)
 from ohinspect.reports.fonts import plain
 from ohinspect.reports.parts import (
     MissingBox,
     cn_number,
+    field_rows,
     fmt_date,
     fmt_span,
-    field_rows,
     image_size,
     photo_flowable,
     prepare_photos,

@@ -12,34 +12,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, PageBreak, PageTemplate,
-                                Paragraph, Spacer, Table)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
 from sqlalchemy import or_, select
 
 from ohinspect.i18n import tr
-from ohinspect.reports.data import ReportError, _local, attachment_file
+from ohinspect.reports.data import ReportError, attachment_file
 from ohinspect.reports.fonts import plain, register_cjk_font
 from ohinspect.reports.parts import field_rows, signature_image
-from ohinspect.reports.styles import (INK, MUTED, RULE, Styles, Title, atomic_output, esc,
-                                      grid_table_style, keep_together, make_styles,
-                                      numbered_canvas, page_label, table_style)
+from ohinspect.reports.sampling_evaluation import _evaluation
+from ohinspect.reports.sampling_format import (
+    DASH,
+    HEIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE,
+    WIDTH,
+    _date,
+    _datetime,
+    _grid,
+    _hazard,
+    _head,
+    _hm,
+    _item,
+    _n,
+    _p,
+    _post_name,
+    _small_styles,
+)
+from ohinspect.reports.styles import (
+    INK,
+    MUTED,
+    RULE,
+    Styles,
+    Title,
+    atomic_output,
+    esc,
+    keep_together,
+    make_styles,
+    numbered_canvas,
+    page_label,
+    table_style,
+)
 from ohinspect.store.database import Store
-
-PAGE = landscape(A4)
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 20 * mm, 15 * mm, 20 * mm, 20 * mm
-WIDTH = PAGE[0] - MARGIN_LEFT - MARGIN_RIGHT
-HEIGHT = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM
-DASH = "—"
-
 
 # --------------------------------------------------------------------------- data
 
@@ -96,83 +127,6 @@ def render_sampling_report(store: Store, task_id: str, out: Path) -> Path:
 # --------------------------------------------------------------------------- formatting
 
 
-def _n(x: float | None, digits: int = 2) -> str:
-    if x is None:
-        return DASH
-    text = f"{x:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _hm(dt: datetime | None) -> str:
-    dt = _local(dt)
-    return dt.strftime("%H:%M") if dt else DASH
-
-
-def _date(dt: Any) -> str:
-    if dt is None:
-        return DASH
-    if isinstance(dt, datetime):
-        dt = _local(dt)
-    return tr("report.date", y=dt.year, m=dt.month, d=dt.day)
-
-
-def _datetime(dt: datetime | None) -> str:
-    dt = _local(dt)
-    if dt is None:
-        return DASH
-    return tr("report.datetime", y=dt.year, m=dt.month, d=dt.day, H=dt.hour, M=dt.minute)
-
-
-def _hazard(code: str) -> str:
-    from ohinspect.i18n import current_language
-    from ohinspect.standards.hazards import load_hazard_catalogue
-
-    factor = load_hazard_catalogue().get(code)
-    if factor is None:
-        return code
-    return factor.name_zh if current_language() == "zh_CN" else factor.name_en
-
-
-def _item(sample: Any) -> str:
-    name = _hazard(sample.hazard_code)
-    if sample.fraction:
-        name += tr("sampling_report.fraction", fraction=tr(f"sampling.fraction.{sample.fraction}"))
-    return name
-
-
-def _p(text: object, style: Any) -> Paragraph:
-    return Paragraph(esc(text) if str(text) else "&nbsp;", style)
-
-
-def _grid(rows: list[list[Any]], widths: Sequence[float], styles: Styles,
-          header_rows: int = 1) -> Table:
-    data = [[c if not isinstance(c, str) else _p(c, styles.cell_center if r < header_rows
-                                                  else styles.cell)
-             for c in row] for r, row in enumerate(rows)]
-    scale = WIDTH / sum(widths)  # the columns share the whole frame width
-    table = Table(data, colWidths=[w * scale for w in widths], repeatRows=header_rows,
-                  hAlign="LEFT")
-    table.setStyle(grid_table_style(header_rows))
-    return table
-
-
-def _small_styles(styles: Styles) -> Styles:
-    """Cells a size smaller: the sample table has thirteen columns."""
-    from dataclasses import replace
-
-    from reportlab.lib.styles import ParagraphStyle
-
-    def smaller(s: ParagraphStyle, size: float) -> ParagraphStyle:
-        return ParagraphStyle(f"{s.name}_small", parent=s, fontSize=size, leading=size * 1.35)
-
-    return replace(styles, cell=smaller(styles.cell, 8.5),
-                   cell_center=smaller(styles.cell_center, 8.5),
-                   cell_head=smaller(styles.cell_head, 8.5))
-
-
-# --------------------------------------------------------------------------- the PDF
-
-
 class _Template(BaseDocTemplate):
     def __init__(self, filename: str, *, title: str, subject: str = "") -> None:
         super().__init__(filename, pagesize=PAGE, leftMargin=MARGIN_LEFT,
@@ -222,39 +176,8 @@ def build_sampling_pdf(doc: SamplingDocument, out: Path) -> Path:
 # --------------------------------------------------------------------------- 1. 采样记录
 
 
-def _weather(w: dict[str, object]) -> str:
-    parts = []
-    if w.get("conditions"):
-        parts.append(str(w["conditions"]))
-    lo, hi = w.get("temp_min_c"), w.get("temp_max_c")
-    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
-        parts.append(tr("sampling_report.weather.temp", low=_n(lo, 1), high=_n(hi, 1)))
-    if isinstance(w.get("humidity_pct"), (int, float)):
-        parts.append(tr("sampling_report.weather.humidity", value=_n(w["humidity_pct"], 0)))
-    if isinstance(w.get("pressure_kpa"), (int, float)):
-        parts.append(tr("sampling_report.weather.pressure", value=_n(w["pressure_kpa"], 1)))
-    if w.get("wind"):
-        parts.append(str(w["wind"]))
-    return tr("report.list_sep").join(parts) or DASH
 
 
-def _head(doc: SamplingDocument, styles: Styles) -> list[Any]:
-    task, ent = doc.view.task, doc.view.enterprise
-    sep = tr("report.list_sep")
-    rows: list[list[tuple[str, str]]] = [
-        [(tr("sampling_report.field.enterprise"), ent.name),
-         (tr("sampling_report.field.task_number"), task.task_number)],
-        [(tr("sampling_report.field.address"), getattr(ent, "address", "") or DASH),
-         (tr("sampling_report.field.date"), _date(task.planned_on))],
-        [(tr("sampling_report.field.monitoring"),
-          tr(f"sampling.monitoring.{task.monitoring_type}")),
-         (tr("sampling_report.field.weather"), _weather(dict(task.weather or {})))],
-        [(tr("sampling_report.field.standard"), task.detection_standard or DASH)],
-        [(tr("sampling_report.field.production"), task.production_status or DASH)],
-        [(tr("sampling_report.field.samplers"), sep.join(task.samplers or []) or DASH),
-         (tr("sampling_report.field.escort"), task.escort_name or DASH)],
-    ]
-    return [field_rows(styles, rows, WIDTH)]
 
 
 SAMPLE_WIDTHS = tuple(w * mm for w in (38, 10, 22, 24, 22, 15, 22, 11, 14, 14, 20, 20, 20))
@@ -371,9 +294,6 @@ def _signatures(doc: SamplingDocument, styles: Styles) -> Table:
 # --------------------------------------------------------------------------- 2. 噪声测量记录
 
 
-def _post_name(doc: SamplingDocument, post_id: str | None) -> str:
-    post = doc.view.post(post_id)
-    return f"{post.workshop} {post.post}" if post is not None else DASH
 
 
 def _noise(doc: SamplingDocument, styles: Styles, small: Styles) -> list[Any]:
@@ -454,92 +374,3 @@ def _custody(doc: SamplingDocument, styles: Styles, small: Styles) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- 4. 评价表
-
-
-def _limit_text(f: Any) -> str:
-    from ohinspect.standards.limits import load_limits
-
-    limits = load_limits()
-    chem = limits.chemical(f.hazard_code)
-    unit = "mg/m³"
-    if chem is not None:
-        parts = []
-        if chem.mac is not None:
-            parts.append(f"MAC {_n(chem.mac, 3)}")
-        if chem.pc_twa is not None:
-            parts.append(f"PC-TWA {_n(chem.pc_twa, 3)}")
-        if chem.pc_stel is not None:
-            parts.append(f"PC-STEL {_n(chem.pc_stel, 3)}")
-        return (" / ".join(parts) + f" {chem.unit or unit}") if parts else DASH
-    try:
-        dust = limits.dust(f.hazard_code, f.silica_percent)
-    except ValueError:
-        dust = None
-    if dust is None:
-        return DASH
-    parts = []
-    if dust.total_twa is not None:
-        parts.append(tr("sampling_report.limit.total", value=_n(dust.total_twa, 3)))
-    if dust.respirable_twa is not None:
-        parts.append(tr("sampling_report.limit.respirable", value=_n(dust.respirable_twa, 3)))
-    return (" / ".join(parts) + f" {unit}") if parts else DASH
-
-
-def _concentrations(f: Any) -> tuple[str, str, str]:
-    if f.respirable_twa is not None or (f.twa is not None and f.hazard_code.startswith("dust")):
-        twa = " / ".join(x for x in (
-            tr("sampling_report.limit.total", value=_n(f.twa, 3)) if f.twa is not None else "",
-            tr("sampling_report.limit.respirable", value=_n(f.respirable_twa, 3))
-            if f.respirable_twa is not None else "") if x)
-    else:
-        twa = _n(f.twa, 3)
-    return twa, _n(f.ste, 3), _n(f.c_me, 3)
-
-
-def _verdict_cell(verdict: Any, styles: Styles) -> Paragraph:
-    label = verdict.label()
-    return Paragraph(esc(label), styles.cell_center)
-
-
-def _evaluation(doc: SamplingDocument, styles: Styles, small: Styles) -> list[Any]:
-    from ohinspect.standards.limits import load_noise_limits
-
-    ev = doc.evaluation
-    story: list[Any] = [Title(tr("sampling_report.evaluation.title"), styles.font),
-                        *_head(doc, styles), Spacer(1, 3 * mm)]
-    cols = ("post", "factor", "twa", "ste", "cme", "lex", "limit", "grade", "verdict",
-            "reason")
-    rows: list[list[Any]] = [[tr(f"sampling_report.eval_col.{k}") for k in cols]]
-    order = {p.id: n for n, p in enumerate(doc.view.posts)}
-    noise_limit = load_noise_limits().lex_8h
-    lines: list[tuple[int, int, list[Any]]] = []
-    for f in ev.factors:
-        twa, ste, cme = _concentrations(f)
-        grade = f.grade_label or DASH
-        lines.append((order.get(f.post_id, 99), 0, [
-            _post_name(doc, f.post_id), f.name or _hazard(f.hazard_code), twa, ste, cme, DASH,
-            _limit_text(f), grade, _verdict_cell(f.verdict, small), f.verdict.reason]))
-    for m in ev.mixtures:
-        lines.append((order.get(m.post_id, 99), 1, [
-            _post_name(doc, m.post_id),
-            tr("sampling_report.mixture", index=_n(m.index, 2)), DASH, DASH, DASH, DASH,
-            "Σ C/OEL ≤ 1", DASH, _verdict_cell(m.verdict, small), m.verdict.reason]))
-    for z in ev.noise:
-        lex = _n(z.lex_8h, 1)
-        if z.lex_40h is not None:
-            lex += "\n" + tr("sampling_report.lex_40h", value=_n(z.lex_40h, 1))
-        lines.append((order.get(z.post_id, 99), 2, [
-            _post_name(doc, z.post_id), _hazard("phys.noise"), DASH, DASH, DASH, lex,
-            f"L_EX,8h {_n(noise_limit, 0)} dB(A)", DASH, _verdict_cell(z.verdict, small),
-            z.verdict.reason]))
-    for _o, _k, row in sorted(lines, key=lambda x: (x[0], x[1])):
-        rows.append(row)
-    if len(rows) == 1:
-        rows.append([tr("sampling_report.none")] + [""] * (len(cols) - 1))
-    widths = [w * mm for w in (30, 22, 26, 16, 14, 18, 34, 22, 14, 66)]
-    story.append(_grid(rows, widths, small))
-    notes = [tr("sampling_report.evaluation.units")]
-    notes += [tr("sampling_report.evaluation.warning", text=w) for w in ev.warnings]
-    for note in notes:
-        story.append(Paragraph(esc(note), styles.small))
-    return story
