@@ -9,16 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.integration.cli_run import run_cli as run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "ohinspect"]
-    if data_dir is not None:
-        cmd += ["--data-dir", str(data_dir)]
-    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
-    return subprocess.run(cmd + list(args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env=env)
 
 
 def test_version_from_cli_and_main() -> None:

@@ -5,10 +5,8 @@ not by raw SQL through sqlite3 (the triggers of migration 0002), not by re-runni
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,22 +15,29 @@ import pytest
 
 from ohinspect.cli import COMMANDS
 from ohinspect.errors import LockedRecordError
-from ohinspect.services.inspections import (FindingInput, InspectionHeader, SignatureInput,
-                                            add_item_photo, add_item_photo_in, amend, answer_item,
-                                            answer_item_in, local_today, sign_and_lock,
-                                            sign_and_lock_in, update_header)
+from ohinspect.services.inspections import (
+    FindingInput,
+    InspectionHeader,
+    SignatureInput,
+    add_item_photo,
+    add_item_photo_in,
+    amend,
+    answer_item,
+    answer_item_in,
+    local_today,
+    sign_and_lock,
+    sign_and_lock_in,
+    update_header,
+)
 from ohinspect.store.database import DB_FILE, Store
 from ohinspect.store.models import Inspection
+from tests.integration.cli_run import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKED = "locked record"
 CHILDREN = ("inspection_answer", "signature")
 
 
-def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
-    return subprocess.run([sys.executable, "-m", "ohinspect", "--data-dir", str(data_dir), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=180, env=env)
 
 
 @pytest.fixture(scope="module")

@@ -6,28 +6,25 @@ signatures and photos); ``init --demo`` is used too when the demo has signed ins
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from ohinspect.store.database import Store
-from tests.unit.test_reports import OPINION_NO, PARTY, RECORD_NO, build_signed_inspection, flat
+from tests.integration.cli_run import run_cli as run
+from tests.unit.test_reports import (
+    OPINION_NO,
+    PARTY,
+    RECORD_NO,
+    build_signed_inspection,
+    flat,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "ohinspect"]
-    if data_dir is not None:
-        cmd += ["--data-dir", str(data_dir)]
-    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
-    return subprocess.run(cmd + list(args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env=env)
 
 
 def _built(data_dir: Path, **kw: object) -> str:

@@ -5,26 +5,24 @@ stderr with its number, exits 1 and writes nothing."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ohinspect.store.base import new_id
 from ohinspect.store.database import Store
 from ohinspect.store.models import Enterprise, Sample, SamplingPost, SamplingTask
+from tests.integration.cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 11, 16, 8, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
+
+
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
-    return subprocess.run([sys.executable, "-m", "ohinspect", "--data-dir", str(data_dir),
-                           "--user", "化验员", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env=env)
+    return run_cli(*args, data_dir=data_dir, user="化验员")
 
 
 def _store_with_samples(data_dir: Path) -> None:

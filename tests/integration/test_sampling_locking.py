@@ -14,12 +14,28 @@ from typing import Any
 import pytest
 
 from ohinspect.errors import LockedRecordError
-from ohinspect.services.sampling import (NoiseInput, SampleInput, TaskInput, create_task,
-                                         record_noise, record_sample, save_post, sign_task,
-                                         transfer_custody, update_task)
+from ohinspect.services.sampling import (
+    NoiseInput,
+    SampleInput,
+    TaskInput,
+    create_task,
+    record_noise,
+    record_sample,
+    save_post,
+    sign_task,
+    transfer_custody,
+    update_task,
+)
 from ohinspect.store.database import Store
-from tests.unit.test_sampling_service import (CRUSHING, MIXING, at, finished_task, personal, png,
-                                              view)
+from tests.unit.test_sampling_service import (
+    CRUSHING,
+    MIXING,
+    at,
+    finished_task,
+    personal,
+    png,
+    view,
+)
 
 LOCKED = "locked record"
 CHILDREN = ("sampling_post", "sample", "noise_measurement")
