@@ -17,6 +17,9 @@ class Enterprise(SyncMixin, Base):
     uscc: Mapped[str] = mapped_column(String(18))
     #: why a code with a bad check character was accepted (GB 32100 warning overridden)
     uscc_override_reason: Mapped[str] = mapped_column(Text, default="")
+    #: employer (用人单位) or an institution kind (resources/standards/classifications.yaml
+    #: org_kinds): CDC, technical-service, health-exam, diagnosis, pneumoconiosis rehabilitation
+    org_kind: Mapped[str] = mapped_column(String(30), default="employer")
     #: GB/T 2260 administrative division of the workplace
     division_code: Mapped[str] = mapped_column(String(6))
     address: Mapped[str] = mapped_column(String(300), default="")

@@ -45,6 +45,8 @@ class Inspection(SyncMixin, Base):
     #: draft → signed (locked); status of the flow, not of the findings
     status: Mapped[str] = mapped_column(String(20), default="draft")
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: the graded roll-up of an audit (resources/checklists/grading.yaml), set when signed
+    overall_result: Mapped[str] = mapped_column(String(30), default="")
     record_number: Mapped[str] = mapped_column(String(60), default="")    # 现场检查笔录 号
     opinion_number: Mapped[str] = mapped_column(String(60), default="")   # 卫生监督意见书 号
     opinion_deadline_days: Mapped[int | None] = mapped_column(nullable=True)
