@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ohinspect import __version__, cli_admin
+from ohinspect import __version__, cli_admin, cli_batches, cli_maintenance, cli_platform, cli_sync
+from ohinspect import cli_rectification
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import LANGUAGES, set_language, tr
 from ohinspect.paths import resolve_data_dir
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="at most N records (0 = all)")
     sub.add_parser("check", help="integrity of the store and attachments; exit 0 only if all is well")
     p = sub.add_parser("backup", help="a consistent copy of the store (safe while the app is open)")
-    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--out", required=True, type=Path,
+                   help="FILE.zip: store + attachments + manifest (for restore); else the store alone")
     p = sub.add_parser("report", help="a document as PDF: inspection record (现场检查笔录), "
                                       "supervision opinion (卫生监督意见书) or the sampling "
                                       "documents of a signed sampling task (采样记录…评价表)")
@@ -54,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "all or nothing")
     a.add_argument("file", type=Path, help="the CSV file (UTF-8 or GB18030)")
     COMMANDS.update(cli_admin.register(sub))
+    COMMANDS.update(cli_maintenance.register(sub))
+    COMMANDS.update(cli_sync.register(sub))
+    COMMANDS.update(cli_platform.register(sub))
+    COMMANDS.update(cli_batches.register(sub))
+    COMMANDS.update(cli_rectification.register(sub))
     return parser
 
 
@@ -62,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
+    cli_maintenance.start_logging(args)
     handler = COMMANDS[args.command]
     try:
         return handler(args)
@@ -166,7 +174,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not source.exists():
         raise OHInspectError(tr("cli.no_store", path=source))
     preflight(source)  # read-only: works while the app has the store open and is writing
-    dest = backup_store(source, args.out)
+    if args.out.suffix.lower() == ".zip":  # the full archive: store, attachments, manifest
+        from ohinspect.store.backup import create_backup
+
+        dest = create_backup(source.parent, args.out)
+    else:
+        dest = backup_store(source, args.out)
     print(tr("cli.backup_done", path=dest))
     return EXIT_OK
 
@@ -176,6 +189,9 @@ REPORTS = {
     "inspection": ("ohinspect.reports.record", "render_inspection_record"),
     "opinion": ("ohinspect.reports.opinion", "render_supervision_opinion"),
     "sampling": ("ohinspect.reports.sampling", "render_sampling_report"),
+    "labels": ("ohinspect.reports.sample_labels", "render_sample_labels"),
+    "notice": ("ohinspect.reports.notice", "render_notice"),
+    "audit": ("ohinspect.reports.audit", "render_audit_report"),
 }
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from ohinspect.data_location import chosen_data_dir
+
 APP_NAME = "OHInspect"
 DATA_DIR_ENV = "OHINSPECT_DATA_DIR"
 
@@ -29,10 +31,15 @@ def migrations_dir() -> Path:
 
 
 def default_data_dir() -> Path:
-    """The user-data folder: ``--data-dir`` beats ``OHINSPECT_DATA_DIR`` beats the platform's."""
+    """The user-data folder: ``--data-dir`` beats ``OHINSPECT_DATA_DIR`` beats the folder chosen
+    at first run (ohinspect/data_location.py) beats the platform's."""
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser()
+    return chosen_data_dir() or platform_data_dir()
+
+
+def platform_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ohinspect.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ohinspect.resources import load_resource
 
 SETTINGS_FILE = "settings.json"
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 
 @dataclass
@@ -25,10 +26,27 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     user_name: str = ""          # the inspector using this laptop (actor of every change)
     jurisdiction: str = ""       # GB/T 2260 code the user works in
+    sync_server_url: str = ""    # the central platform (issue 6); "" = not set up
+    auto_sync: bool = True       # sync when the platform becomes reachable
+    #: periodic testing/evaluation intervals in months overriding
+    #: resources/standards/periodic_testing.yaml, e.g. {"general.test": 24}
+    periodic_testing: dict[str, int] = field(default_factory=dict)
+    role: str = ""               # resources/app/roles.yaml id, chosen at first run ("" = not yet)
+    backup_keep_daily: int = field(default_factory=lambda: int(
+        load_resource("app/maintenance.yaml")["backups"]["keep_daily_default"]))
 
 
 #: upgrade functions: UPGRADES[n] turns a version-n dict into version n+1
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 knew inspectors only: a laptop already set up (it has a user name) keeps
+    working as an inspector's instead of showing the first-run questions again."""
+    return {**data, "role": data.get("role") or ("inspector" if data.get("user_name") else "")}
+
+
+UPGRADES[1] = _v1_to_v2
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

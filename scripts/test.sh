@@ -2,7 +2,8 @@
 # Install OHInspect with its test tools and run all tests:  ./scripts/test.sh [PYTEST_ARGS...]
 # Debian packages (scripts/system-deps.sh test), .venv with `pip install -e '.[dev]'`, a
 # PostgreSQL server (scripts/pg-ensure.sh: the local one, else a throwaway cluster that is
-# stopped on exit), then `python -m pytest ARGS...` with QT_QPA_PLATFORM=offscreen.
+# stopped on exit), the desktop bundle when its tests run (scripts/build.sh --if-stale), then
+# `python -m pytest ARGS...` with QT_QPA_PLATFORM=offscreen.
 # pytest's exit code 5 (no tests collected) is turned into a failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +25,21 @@ trap 'exit 143' TERM
 OHINSPECT_PY=.venv/bin/python ohinspect_pg_ensure
 export OHINSPECT_TEST_PG_URL
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+
+# The desktop bundle tests/build/ runs: built (scripts/build.sh, about a minute on 2 cores) when
+# missing or older than the sources, unless the paths asked for leave tests/build/ out.
+needs_bundle() {
+    local a paths=0
+    for a; do
+        case "$a" in
+            . | ./ | tests | tests/ | tests/build*) return 0 ;;
+            -*) ;;
+            *) [[ -e "${a%%::*}" ]] && paths=1 ;;
+        esac
+    done
+    [[ $paths -eq 0 ]]
+}
+if needs_bundle "$@"; then ./scripts/build.sh --if-stale; fi
 
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

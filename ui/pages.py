@@ -62,6 +62,24 @@ def sampling_page(ctx: AppContext) -> QWidget:
     return SamplingPage(ctx)
 
 
+def sync_page(ctx: AppContext) -> QWidget:
+    from ui.sync import SyncPage
+
+    return SyncPage(ctx)
+
+
+def audits_page(ctx: AppContext) -> QWidget:
+    from ui.audits import AuditsPage
+
+    return AuditsPage(ctx)
+
+
+def rectification_page(ctx: AppContext) -> QWidget:
+    from ui.rectification import RectificationPage
+
+    return RectificationPage(ctx)
+
+
 def page_specs() -> list[PageSpec]:
     from ui.enterprises.page import EnterprisesPage
 
@@ -69,8 +87,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec("enterprises", "nav.enterprises", EnterprisesPage),
         PageSpec("projects", "nav.projects", projects_page),
         PageSpec("sampling", "nav.sampling", sampling_page),
-        PageSpec("audits", "nav.audits", None),
-        PageSpec("rectification", "nav.rectification", None),
-        PageSpec("sync", "nav.sync", None),
+        PageSpec("audits", "nav.audits", audits_page),
+        PageSpec("rectification", "nav.rectification", rectification_page),
+        PageSpec("sync", "nav.sync", sync_page),
         PageSpec("review", "nav.review", None),
     ]

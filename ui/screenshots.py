@@ -1,6 +1,9 @@
 """Screenshots of the main screens for a person to check (run under Xvfb at 1366×768):
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m ui.screenshots OUT_DIR [--lang en]
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m ui.screenshots OUT_DIR [--lang en] [--scale 1.5]
+
+``--scale 1.5`` sets QT_SCALE_FACTOR (150 % display scaling): the same 1366×768 screen then
+has 911×512 device-independent pixels for the window.
 
 Opens a fresh demo store, maximises the main window, and saves one PNG per area plus the
 enterprise editor (empty, and with the messages a bad entry produces).
@@ -8,6 +11,7 @@ enterprise editor (empty, and with the messages a bad entry produces).
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +19,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from ui.app import Application, choose_font, parse_args
+from ui.audits.shots import audit_shots
 from ui.pages import page_specs
+from ui.rectification.shots import rectification_shots
+from ui.sampling.shots import sampling_shots
+from ui.sync.shots import sync_shots
 
 
 def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -29,10 +37,25 @@ def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:  # 
         time.sleep(0.01)
 
 
+def first_run_shot(qt_app: QApplication, data: Path, path: Path) -> None:
+    """The first-run dialog with the messages of an empty Start."""
+    from ui.first_run.dialog import FirstRunDialog
+
+    dialog = FirstRunDialog(data / "new")
+    dialog.show()
+    dialog.start_button.click()
+    for _ in range(20):
+        qt_app.processEvents()
+    dialog.grab().save(str(path))
+    dialog.close()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
     lang = ["--lang", argv[argv.index("--lang") + 1]] if "--lang" in argv else []
+    if "--scale" in argv:  # e.g. 1.5: Windows' 150 % display scaling
+        os.environ["QT_SCALE_FACTOR"] = argv[argv.index("--scale") + 1]
     qt_app = QApplication([sys.argv[0]])
     choose_font(qt_app)
     with tempfile.TemporaryDirectory() as data:
@@ -57,6 +80,11 @@ def main(argv: list[str]) -> int:
         page.editor.save()
         wait_for(qt_app, lambda: page.editor.errors["exposed_count"].isVisible())
         page.editor.grab().save(str(out / "enterprise_editor_errors.png"))
+        sampling_shots(qt_app, app, out, wait_for)
+        audit_shots(qt_app, app, out, wait_for)
+        rectification_shots(qt_app, app, out, wait_for)
+        sync_shots(qt_app, app, out, wait_for)
+        first_run_shot(qt_app, Path(data), out / "first_run.png")
         app.shutdown()
     print("\n".join(sorted(str(p) for p in out.glob("*.png"))))
     return 0

@@ -5,17 +5,22 @@ Layout of the folder::
     answer_types.yaml          answer types shared by all templates (conform3, grade3, …)
     conditions.yaml            the keys an item's ``condition`` may test and their values
     stages.yaml                the 三同时 stages and the template of each (see stages.py)
+    grading.yaml               how an audit's item grades roll up (see grading.py)
     <kind>/<name>.v<N>.yaml    one file per template version, e.g. three_simultaneities/acceptance.v1.yaml
 
 A template file::
 
     meta:      {id, title, source, edition, version, verified?, deadlines?, notes?}
-    template:  {kind, stage, title_zh, title_en, defaults?: {answer_type?, photo?, deadline_days?}}
+    template:  {kind, stage?, org_kinds?, title_zh, title_en,
+                defaults?: {answer_type?, photo?, deadline_days?}}
     sections:
       - id, title_zh, title_en
         items:
-          - {id, text_zh, text_en, legal_basis, answer_type, photo, condition?,
-             requirement_zh, requirement_en, deadline_days}
+          - {id, text_zh, text_en, legal_basis, basis_confidence?, key?, answer_type, photo,
+             condition?, requirement_zh, requirement_en, deadline_days}
+
+``stage`` is required for the kind of ``stages.yaml`` (三同时) and absent for audits;
+``org_kinds`` lists the ``Enterprise.org_kind`` values an audit template is for.
 
 Every error names the file, the line and (where there is one) the item. The library keeps, per
 template id, the newest version whose file is valid; files that are not valid are skipped and
@@ -40,6 +45,8 @@ from ohinspect.checklists.model import (
 )
 from ohinspect.checklists.source import (
     ANY,
+    ID_MAX,
+    ID_PATTERN,
     BOOLEAN,
     INTEGER,
     LIST,
@@ -61,17 +68,20 @@ FOLDER = "checklists"
 ANSWER_TYPES_FILE = "answer_types.yaml"
 CONDITIONS_FILE = "conditions.yaml"
 STAGES_FILE = "stages.yaml"
-_NOT_TEMPLATES = {ANSWER_TYPES_FILE, CONDITIONS_FILE, STAGES_FILE}
+GRADING_FILE = "grading.yaml"
+_NOT_TEMPLATES = {ANSWER_TYPES_FILE, CONDITIONS_FILE, STAGES_FILE, GRADING_FILE}
 _FILE_VERSION = re.compile(r"\.v(\d+)$")
 
 _TOP = {"meta": MAPPING, "template": MAPPING, "sections": LIST}
-_TEMPLATE = {"kind": TEXT, "stage": TEXT, "title_zh": TEXT, "title_en": TEXT}
+_TEMPLATE = {"kind": TEXT, "title_zh": TEXT, "title_en": TEXT}
+_TEMPLATE_OPTIONAL = {"stage": TEXT, "org_kinds": LIST, "defaults": MAPPING}
 _DEFAULTS = {"answer_type": TEXT, "photo": TEXT, "deadline_days": INTEGER}
 _SECTION = {"id": TEXT, "title_zh": TEXT, "title_en": TEXT, "items": LIST}
 _ITEM = {"id": TEXT, "text_zh": TEXT, "text_en": TEXT, "legal_basis": TEXT,
          "requirement_zh": TEXT, "requirement_en": TEXT}
 _ITEM_DEFAULTABLE = {"answer_type": TEXT, "photo": TEXT}
-_ITEM_OPTIONAL = {"condition": ANY, "deadline_days": INTEGER}
+_ITEM_OPTIONAL = {"condition": ANY, "deadline_days": INTEGER, "key": BOOLEAN,
+                  "basis_confidence": TEXT}
 
 Conditions = Mapping[str, tuple[str, ...]]
 
@@ -208,9 +218,9 @@ def _read_template(
 
     head: LineMap = data["template"]
     head_where = tr("checklists.where.block", block="template")
-    check.fields(head, head_where, _TEMPLATE, {"defaults": MAPPING})
+    check.fields(head, head_where, _TEMPLATE, _TEMPLATE_OPTIONAL)
     kind = check.identifier(head, "kind", head_where)
-    stage = check.identifier(head, "stage", head_where)
+    stage = check.identifier(head, "stage", head_where) if head.get("stage") is not None else ""
     codes = [s.code for s in stage_list.stages]
     if kind == stage_list.kind and stage not in codes:
         raise check.fail(head.line_of("stage"), "checklists.template.unknown_stage",
@@ -253,7 +263,7 @@ def _read_template(
         id=template_id, version=version, kind=kind, stage=stage,
         title_zh=head["title_zh"], title_en=head["title_en"], source=str(meta["source"]),
         answer_types=FrozenMap((t, types[t]) for t in types if t in used),
-        items=tuple(items),
+        items=tuple(items), org_kinds=_org_kinds(check, head, head_where),
     )
     return _Loaded(template, path, meta.line_of("version"))
 
@@ -299,7 +309,20 @@ def _item(
         answer_type=answer_type, photo=photo,  # type: ignore[arg-type]
         condition=condition, requirement_zh=entry["requirement_zh"],
         requirement_en=entry["requirement_en"], deadline_days=deadline,
+        key=bool(entry.get("key") or False),
+        basis_confidence=str(entry.get("basis_confidence") or ""),
     )
+
+
+def _org_kinds(check: Checker, head: LineMap, where: str) -> tuple[str, ...]:
+    raw = head.get("org_kinds")
+    if raw is None:
+        return ()
+    for value, line in zip(raw, raw.item_lines, strict=True):
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            raise check.fail(line, "checklists.field.bad_id", where=where, field="org_kinds",
+                             value=value, max=ID_MAX)
+    return tuple(raw)
 
 
 def _answer_type(check: Checker, data: LineMap, where: str, types: Mapping[str, AnswerType],

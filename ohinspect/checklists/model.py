@@ -91,6 +91,10 @@ class ChecklistItem:
     requirement_zh: str  # the rectification requirement if the answer is a finding
     requirement_en: str
     deadline_days: int | None  # default correction deadline for a finding ([U], from the data)
+    #: a key item (关键项/否决项): a 不符合 here decides an audit's overall result (grading.yaml)
+    key: bool = False
+    #: how sure the article cited in ``legal_basis`` is ("" = checked; else what is unsure)
+    basis_confidence: str = ""
 
     def applies(self, context: Mapping[str, str]) -> bool:
         """Whether the item is asked for this context: every condition key must be present in
@@ -118,6 +122,8 @@ class ChecklistTemplate:
     source: str
     answer_types: Mapping[str, AnswerType]  # the types the items use, so a snapshot is whole
     items: tuple[ChecklistItem, ...]
+    #: the ``Enterprise.org_kind`` values the template audits (empty = any; 三同时 templates)
+    org_kinds: tuple[str, ...] = ()
 
     def title(self) -> str:
         return _pick(self.title_zh, self.title_en)
@@ -178,6 +184,7 @@ class ChecklistTemplate:
             "title_zh": self.title_zh,
             "title_en": self.title_en,
             "source": self.source,
+            "org_kinds": list(self.org_kinds),
             "answer_types": {
                 type_id: {
                     "options": [
@@ -202,6 +209,8 @@ class ChecklistTemplate:
                     "requirement_zh": i.requirement_zh,
                     "requirement_en": i.requirement_en,
                     "deadline_days": i.deadline_days,
+                    "key": i.key,
+                    "basis_confidence": i.basis_confidence,
                 }
                 for i in self.items
             ],
@@ -226,6 +235,7 @@ class ChecklistTemplate:
                 stage=str(data["stage"]), title_zh=str(data["title_zh"]),
                 title_en=str(data["title_en"]), source=str(data["source"]),
                 answer_types=answer_types, items=items,
+                org_kinds=tuple(str(k) for k in data.get("org_kinds", ())),
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(tr("checklists.snapshot.invalid", problem=f"{type(exc).__name__}: "
@@ -251,6 +261,8 @@ def _item_from_snapshot(raw: Mapping[str, Any],
                             for k, values in raw["condition"].items()),
         requirement_zh=str(raw["requirement_zh"]), requirement_en=str(raw["requirement_en"]),
         deadline_days=None if deadline is None else _int(deadline),
+        # absent from snapshots taken before issue 5: not key, basis as checked then
+        key=_bool(raw.get("key", False)), basis_confidence=str(raw.get("basis_confidence", "")),
     )
 
 

@@ -14,13 +14,20 @@ DEMO_USER = "演示检查员"
 
 
 def build_demo(store: Store, reporter: Reporter | None = None) -> OpResult:
+    from ohinspect.demo.audits import build_demo_audits
     from ohinspect.demo.enterprises import demo_enterprises
+    from ohinspect.demo.institutions import build_demo_institutions
     from ohinspect.demo.projects import build_demo_projects
     from ohinspect.demo.sampling import build_demo_sampling
 
     actor = store.actor(DEMO_USER)
     enterprises = import_enterprises(store, actor, demo_enterprises(), reporter)
     projects = build_demo_projects(store, actor)  # roster, numbers, projects, verifications
+    institutions = build_demo_institutions(store, actor)  # staff, instruments, a notice
+    audits = build_demo_audits(store, actor)  # workplace and institution audits, their findings
     sampling = build_demo_sampling(store, actor)  # field records, custody, lab results
-    return OpResult(enterprises.changes | projects.changes | sampling.changes,
+    from ohinspect.demo.rectification import build_demo_rectification
+    rectification = build_demo_rectification(store, actor)  # items in every state, due dates
+    return OpResult(enterprises.changes | projects.changes | institutions.changes
+                    | audits.changes | sampling.changes | rectification.changes,
                     enterprises.record_id)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ohinspect.errors import NotFoundError, OHInspectError
 from ohinspect.i18n import current_language, tr
 from ohinspect.resources import load_resource
+from ohinspect.services.inspection_inputs import rectification_source
 from ohinspect.store.database import Store
 from ohinspect.store.models import (
     Attachment,
@@ -307,7 +308,8 @@ def load_inspection_document(store: Store, inspection_id: str) -> InspectionDocu
             select(InspectionAnswer).where(InspectionAnswer.inspection_id == ins.id,
                                            InspectionAnswer.deleted_at.is_(None)))}
         findings_rows = list(session.scalars(
-            select(RectificationItem).where(RectificationItem.source_type == "inspection",
+            select(RectificationItem).where(RectificationItem.source_type
+                                            == rectification_source(ins.kind),
                                             RectificationItem.source_id == ins.id,
                                             RectificationItem.deleted_at.is_(None))))
         signature_rows = list(session.scalars(

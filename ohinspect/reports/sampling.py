@@ -189,7 +189,8 @@ def _sample_header() -> list[str]:
         "std_volume", "climate", "production", "ppe")]
 
 
-def _sample_row(s: Any) -> list[str]:
+def _sample_row(s: Any, photos: int = 0) -> list[str]:
+    """One sample's cells; the number cell also says how many photos document it."""
     minutes = None
     if s.started_at and s.ended_at:
         minutes = (s.ended_at - s.started_at).total_seconds() / 60
@@ -201,7 +202,10 @@ def _sample_row(s: Any) -> list[str]:
     if s.drift_reason:
         flow += "\n" + tr("sampling_report.drift_reason", reason=s.drift_reason)
     climate = f"{_n(s.temperature_c, 1)} ℃ / {_n(s.pressure_kpa, 1)} kPa"
-    return [s.sample_number, tr(f"sampling.kind.{s.kind}"), _item(s), who or DASH, instrument,
+    number = s.sample_number
+    if photos:
+        number += "\n" + tr("sampling_report.photos", count=photos)
+    return [number, tr(f"sampling.kind.{s.kind}"), _item(s), who or DASH, instrument,
             flow, f"{_hm(s.started_at)}–{_hm(s.ended_at)}", _n(minutes, 0),
             _n(s.volume_l, 1), _n(s.standard_volume_l, 1) if s.standard_volume_l else
             tr("sampling_report.std_not_needed"), climate, s.production_status or DASH,
@@ -238,7 +242,8 @@ def _record(doc: SamplingDocument, styles: Styles, small: Styles) -> list[Any]:
                         *_head(doc, styles), Spacer(1, 3 * mm)]
     for n, post in enumerate(view.posts, 1):
         samples = view.samples_of(post.id)
-        rows = [_sample_header(), *[_sample_row(s) for s in samples]]
+        rows = [_sample_header(), *[_sample_row(s, len(view.photos.get(s.id, [])))
+                                    for s in samples]]
         if not samples:
             rows.append([tr("sampling_report.no_samples")] + [""] * 12)
         table = _grid(rows, SAMPLE_WIDTHS, small)
@@ -251,7 +256,8 @@ def _record(doc: SamplingDocument, styles: Styles, small: Styles) -> list[Any]:
     loose = [s for s in view.samples if s.post_id is None]
     if loose:
         story.append(Paragraph(esc(tr("sampling_report.no_post")), styles.subheading))
-        story.append(_grid([_sample_header(), *[_sample_row(s) for s in loose]],
+        story.append(_grid([_sample_header(), *[_sample_row(s, len(view.photos.get(s.id, [])))
+                                                for s in loose]],
                            SAMPLE_WIDTHS, small))
     story.append(Paragraph(esc(tr("sampling_report.blanks")), styles.heading))
     blank_rows: list[list[str]] = [[tr(f"sampling_report.blank_col.{k}") for k in

@@ -30,6 +30,7 @@ class EnterpriseFilter:
     industry: str = ""      # a section letter or a code prefix (GB/T 4754-2017)
     risk_class: str = ""    # a class code, or UNCLASSIFIED
     show_deleted: bool = False
+    org_kind: str = ""      # employer or an institution kind (classifications.yaml org_kinds)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def _conditions(f: EnterpriseFilter) -> list[ColumnElement[bool]]:
                              Enterprise.industry_code == code))
         else:
             conds.append(Enterprise.industry_code.like(f"{_like(code)}%", escape="\\"))
+    if f.org_kind:
+        conds.append(Enterprise.org_kind == f.org_kind)
     if f.risk_class:
         conds.append(Enterprise.risk_class == ("" if f.risk_class == UNCLASSIFIED else f.risk_class))
     return conds

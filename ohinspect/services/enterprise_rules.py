@@ -25,7 +25,9 @@ PHONE_RE = re.compile(r"^[0-9+\-() ]{7,20}$")
 REQUIRED = ("name", "uscc", "division_code")
 TEXT_FIELDS = ("name", "uscc_override_reason", "division_code", "address", "legal_representative",
                "contact_person", "contact_phone", "industry_code", "scale", "risk_class",
-               "risk_rule_set", "notes")
+               "risk_rule_set", "notes", "org_kind")
+#: the kind of organisation when none is given: 用人单位 (classifications.yaml ``org_kinds``)
+DEFAULT_ORG_KIND = "employer"
 
 
 @dataclass
@@ -48,6 +50,7 @@ class EnterpriseInput:
     risk_class: str = ""
     risk_rule_set: str = ""
     notes: str = ""
+    org_kind: str = ""     # employer, or an institution kind (classifications.yaml org_kinds)
 
     @classmethod
     def from_record(cls, e: Enterprise) -> EnterpriseInput:
@@ -133,6 +136,12 @@ def validate_enterprise(data: EnterpriseInput) -> tuple[dict[str, Any], list[Fie
             problems.append(FieldProblem("risk_class", "enterprise.error.risk_class_unknown",
                                          tr("enterprise.error.risk_class_unknown",
                                             value=clean["risk_class"], rule_set=rule_set.label())))
+
+    clean["org_kind"] = clean["org_kind"] or DEFAULT_ORG_KIND
+    if classes.org_kind(clean["org_kind"]) is None:
+        problems.append(FieldProblem("org_kind", "enterprise.error.org_kind_unknown",
+                                     tr("enterprise.error.org_kind_unknown", value=clean["org_kind"],
+                                        choices="、".join(k.label() for k in classes.org_kinds))))
 
     catalogue = load_hazard_catalogue()
     hazards = sorted(set(data.hazard_codes))

@@ -1,5 +1,10 @@
-"""Answers and photos of a draft verification: each saved the moment it is given, moving the
-resume point (``current_item``)."""
+"""Answers and photos of a draft inspection: each saved the moment it is given, moving the
+resume point (``current_item``).
+
+An audit grade is given once (issue 5, Bad input: "grading an item twice"): grading an item
+already graded otherwise is refused with a message naming the grade it has, unless it comes
+with a ``change_reason`` — then it is an explicit change, recorded with the old and new grade
+and the reason. A 三同时 answer may simply be given again (with undo)."""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.inspection_helpers import (_answers, _applicable_item, _attach_in,
                                                    _load_writable, _photo_counts, _text,
-                                                   ensure_unlocked, inspection_context,
+                                                   ensure_unlocked, inspection_context, item_label,
                                                    next_unanswered_after, template_of)
-from ohinspect.services.inspection_inputs import (ANSWER_RECORD, ATTACHMENT_RECORD, PHOTO_KIND,
-                                                  PHOTO_OWNER, RECORD, IdMaker, _random_id)
+from ohinspect.services.inspection_inputs import (ANSWER_RECORD, ATTACHMENT_RECORD, AUDIT_KINDS,
+                                                  PHOTO_KIND, PHOTO_OWNER, RECORD, IdMaker,
+                                                  _random_id)
 from ohinspect.store.changes import OpResult, UndoStep, changed
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment, Inspection, InspectionAnswer
@@ -21,7 +27,8 @@ from ohinspect.store.uow import Actor, UnitOfWork
 
 
 def answer_item_in(uow: UnitOfWork, insp: Inspection, item_id: str, answer: str, note: str = "",
-                   *, at: datetime | None = None, ids: IdMaker = _random_id) -> InspectionAnswer:
+                   *, at: datetime | None = None, ids: IdMaker = _random_id,
+                   change_reason: str = "") -> InspectionAnswer:
     ensure_unlocked(insp)
     session = uow.session
     template = template_of(insp)
@@ -38,8 +45,19 @@ def answer_item_in(uow: UnitOfWork, insp: Inspection, item_id: str, answer: str,
     if row is None:
         row = InspectionAnswer(id=ids(f"answer:{item_id}"), inspection_id=insp.id,
                                item_id=item_id)
+    previous = row.answer or ""
+    details = {"item_id": item_id, "answer": answer}
+    if insp.kind in AUDIT_KINDS and previous and previous != answer:
+        reason = _text(change_reason)
+        if not reason:
+            old = answer_type.option(previous)
+            raise ValidationError([FieldProblem("answer", "audit.error.graded_twice", tr(
+                "audit.error.graded_twice", item=item_label(item),
+                grade=old.label() if old is not None else previous,
+                new=answer_type.option(answer).label()))])
+        details.update(previous=previous, change_reason=reason)
     row.answer, row.note, row.answered_at = answer, str(note or "").strip(), at or uow.now
-    uow.record(row, "inspection.answer", {"item_id": item_id, "answer": answer})
+    uow.record(row, "audit.regrade" if "previous" in details else "inspection.answer", details)
     answers[item_id] = row
     items = template.applicable_items(inspection_context(session, insp))
     nxt = next_unanswered_after(items, {k: a.answer for k, a in answers.items()}, item_id) or ""
@@ -50,18 +68,21 @@ def answer_item_in(uow: UnitOfWork, insp: Inspection, item_id: str, answer: str,
 
 
 def answer_item(store: Store, actor: Actor, inspection_id: str, item_id: str, answer: str,
-                note: str = "") -> OpResult:
+                note: str = "", *, change_reason: str = "") -> OpResult:
+    """Save one answer; for an audit item graded already, a different grade needs
+    ``change_reason`` (see the module docstring)."""
     with store.unit_of_work(actor) as uow:
         insp = _load_writable(uow.session, inspection_id)
         previous = _answers(uow.session, inspection_id).get(item_id)
         before = (previous.answer, previous.note) if previous is not None else None
-        row = answer_item_in(uow, insp, item_id, answer, note)
+        row = answer_item_in(uow, insp, item_id, answer, note, change_reason=change_reason)
         uow.commit()
     undo = None
     if before is not None and before[0] and before != (row.answer, row.note):
         undo = UndoStep(tr("inspection.action.answer", item=item_id),
                         partial(answer_item, inspection_id=inspection_id, item_id=item_id,
-                                answer=before[0], note=before[1]))
+                                answer=before[0], note=before[1],
+                                change_reason=tr("audit.undo_reason")))
     return OpResult(changed(RECORD, inspection_id) | changed(ANSWER_RECORD, row.id), row.id, undo)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ohinspect.checklists.grading import GradedItem, GradingResult, load_grading, roll_up
 from ohinspect.checklists.model import ChecklistItem, ChecklistTemplate
 from ohinspect.errors import FieldProblem, LockedRecordError, NotFoundError, ValidationError
 from ohinspect.i18n import tr
@@ -43,6 +44,15 @@ def items_of(template: ChecklistTemplate, context: Mapping[str, str],
     if locked:
         return [i for i in template.items if answered.get(i.id)]
     return template.applicable_items(context)
+
+
+def audit_grading(kind: str, items: list[ChecklistItem],
+                  answers: Mapping[str, str]) -> GradingResult:
+    """The overall result of an audit's answered items under the rule set of its kind
+    (resources/checklists/grading.yaml)."""
+    grading = load_grading()
+    graded = [GradedItem(i.id, answers.get(i.id, ""), i.key) for i in items]
+    return roll_up(graded, grading.rule_for(kind), grading.ignored_answers)
 
 
 def required_inspectors() -> int:

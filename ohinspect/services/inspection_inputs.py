@@ -1,6 +1,7 @@
-"""The vocabulary of 三同时 verification records: record and attachment types, document types,
-signer roles, statuses, the signature-ink thresholds, and the inputs of
-:mod:`ohinspect.services.inspections` (header, finding, signature)."""
+"""The vocabulary of checklist-driven inspection records (三同时 verifications, workplace and
+institution audits): kinds, record and attachment types, document types, signer roles,
+statuses, the signature-ink thresholds, and the inputs of :mod:`ohinspect.services.inspections`
+(header, finding, signature)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from ohinspect.store.models import (Attachment, Inspection, InspectionAnswer, Re
                                     Signature)
 
 KIND = "three_simultaneities"
+#: audits (issue 5): the same records, without a project or stage, graded with an overall result
+WORKPLACE_AUDIT, INSTITUTION_AUDIT = "workplace_audit", "institution_audit"
+AUDIT_KINDS = (WORKPLACE_AUDIT, INSTITUTION_AUDIT)
+KINDS = (KIND, *AUDIT_KINDS)
 RECORD = Inspection.__record_type__
 ANSWER_RECORD = InspectionAnswer.__record_type__
 SIGNATURE_RECORD = Signature.__record_type__
@@ -24,6 +29,7 @@ PHOTO_OWNER, PHOTO_KIND = ANSWER_RECORD, "photo"
 SIGNATURE_OWNER, SIGNATURE_KIND = SIGNATURE_RECORD, "signature"
 SIGNATURE_MEDIA_TYPE = "image/png"
 RECTIFICATION_SOURCE = "inspection"
+AUDIT_RECTIFICATION_SOURCE = "audit"
 
 #: document types of resources/documents/numbering.yaml
 RECORD_DOC_TYPE = "inspection_record"        # 现场检查笔录
@@ -46,6 +52,18 @@ IdMaker = Callable[[str], str]
 
 def _random_id(_key: str) -> str:
     return new_id()
+
+
+def rectification_source(kind: str) -> str:
+    """``RectificationItem.source_type`` of the findings of an inspection of ``kind``."""
+    return AUDIT_RECTIFICATION_SOURCE if kind in AUDIT_KINDS else RECTIFICATION_SOURCE
+
+
+def opinion_at_signing(kind: str) -> bool:
+    """Whether signing with findings issues a 卫生监督意见书 number at once (三同时); an audit's
+    findings lead to a notice issued afterwards from the chosen findings (ohinspect.services
+    .notices), so its signing takes only the record number."""
+    return kind not in AUDIT_KINDS
 
 
 @dataclass

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from ohinspect.checklists.model import ChecklistItem, ChecklistTemplate
 from ohinspect.errors import NotFoundError
 from ohinspect.i18n import tr
-from ohinspect.services.inspections import (PHOTO_OWNER, RECTIFICATION_SOURCE, FindingInput,
-                                            context_for, deadline_days_for, items_of,
-                                            local_today, template_of)
+from ohinspect.services.inspection_inputs import rectification_source
+from ohinspect.services.inspections import (PHOTO_OWNER, FindingInput, context_for,
+                                            deadline_days_for, items_of, local_today,
+                                            template_of)
 from ohinspect.store.models import (Attachment, Enterprise, Inspection, InspectionAnswer, Project,
                                     ProjectStage, RectificationItem, Signature)
 
@@ -104,7 +105,7 @@ def get_inspection_view(session: Session, inspection_id: str) -> InspectionView:
         Signature.inspection_id == insp.id, Signature.deleted_at.is_(None))
         .order_by(Signature.signed_at, Signature.change_seq, Signature.id)))
     findings = list(session.scalars(select(RectificationItem).where(
-        RectificationItem.source_type == RECTIFICATION_SOURCE,
+        RectificationItem.source_type == rectification_source(insp.kind),
         RectificationItem.source_id == insp.id, RectificationItem.deleted_at.is_(None))
         .order_by(RectificationItem.change_seq, RectificationItem.id)))
     amendments = list(session.scalars(select(Inspection).where(

@@ -1,6 +1,8 @@
-"""Sign and lock: everything checked first (nothing written when anything is missing), then in
-one unit of work the record and opinion numbers, the signatures, a rectification item per
-finding, and the lock."""
+"""Sign and lock (every checklist-driven kind): everything checked first (nothing written when
+anything is missing), then in one unit of work the record and (三同时) opinion numbers, the
+signatures, a rectification item per finding (through ``rectification.open_item_in``: source
+``inspection`` for 三同时, ``audit`` for audits), an audit's overall result (grading.yaml), and
+the lock."""
 
 from __future__ import annotations
 
@@ -15,14 +17,17 @@ from ohinspect.services.inspection_helpers import (_answers, _attach_in, _load_w
                                                    _photo_counts, _text, context_for,
                                                    ensure_unlocked, item_label, local_today,
                                                    template_of)
-from ohinspect.services.inspection_inputs import (ATTACHMENT_RECORD, OPINION_DOC_TYPE, RECORD,
-                                                  RECORD_DOC_TYPE, RECTIFICATION_RECORD,
-                                                  RECTIFICATION_SOURCE, SIGNATURE_KIND,
+from ohinspect.services.inspection_inputs import (ATTACHMENT_RECORD, AUDIT_KINDS, OPINION_DOC_TYPE,
+                                                  RECORD, RECORD_DOC_TYPE, RECTIFICATION_RECORD,
+                                                  SIGNATURE_KIND,
                                                   SIGNATURE_MEDIA_TYPE, SIGNATURE_OWNER,
                                                   SIGNATURE_RECORD, STATUS_SIGNED, FindingInput,
-                                                  IdMaker, SignatureInput, _random_id)
+                                                  IdMaker, SignatureInput, _random_id,
+                                                  opinion_at_signing, rectification_source)
 from ohinspect.store.changes import Changes, OpResult, changed
 from ohinspect.store.database import Store
+from ohinspect.services.inspection_helpers import audit_grading
+from ohinspect.services.rectification import open_item_in
 from ohinspect.store.models import Enterprise, Inspection, Project, RectificationItem, Signature
 from ohinspect.store.uow import Actor, UnitOfWork
 
@@ -72,7 +77,10 @@ def sign_and_lock_in(uow: UnitOfWork, insp: Inspection, signatures: list[Signatu
     division = project.division_code if project is not None else _enterprise_division(session, insp)
     year = at.astimezone().year
     insp.record_number = issue_number(uow, RECORD_DOC_TYPE, division, year, RECORD, insp.id)
-    if findings:
+    if insp.kind in AUDIT_KINDS:
+        insp.overall_result = audit_grading(insp.kind, items,
+                                            {k: a.answer for k, a in answers.items()}).overall
+    if findings and opinion_at_signing(insp.kind):
         insp.opinion_number = issue_number(uow, OPINION_DOC_TYPE, division, year, RECORD, insp.id)
         insp.opinion_deadline_days = opinion_deadline_days if opinion_deadline_days is not None \
             else max((f.deadline - today).days for f in findings)
@@ -99,17 +107,15 @@ def sign_and_lock_in(uow: UnitOfWork, insp: Inspection, signatures: list[Signatu
     for n, f in enumerate(findings):
         item = template.item(f.item_id)
         note = answers[f.item_id].note
-        rect = RectificationItem(
-            id=ids(f"finding:{n}"), enterprise_id=insp.enterprise_id,
-            source_type=RECTIFICATION_SOURCE, source_id=insp.id, item_id=item.id,
+        opened.append(open_item_in(
+            uow, enterprise_id=insp.enterprise_id, source_type=rectification_source(insp.kind),
+            source_id=insp.id, source_ref=insp.record_number, item_id=item.id,
             # what was found leads; documents are Chinese whatever the screen language
             finding=note or catalogue("zh_CN")["inspection.finding_default"].format(
                 item=item.text_zh.rstrip("。")),
             legal_basis=_text(f.legal_basis) or item.legal_basis,
-            requirement=_text(f.requirement), deadline=f.deadline,
-            owner=insp.party_representative, status="open")
-        uow.record(rect, "rectification.open", {"inspection_id": insp.id, "item_id": item.id})
-        opened.append(rect)
+            requirement=_text(f.requirement), deadline=f.deadline, today=today,
+            owner=insp.party_representative, item_id_fixed=ids(f"finding:{n}")))
 
     session.flush()  # children in while the record is still open: the triggers allow them
     with session.no_autoflush:  # the lock must reach the database in one UPDATE, the last one
@@ -118,7 +124,8 @@ def sign_and_lock_in(uow: UnitOfWork, insp: Inspection, signatures: list[Signatu
         insp.current_item = ""
         uow.record(insp, "inspection.sign_and_lock", {
             "record_number": insp.record_number, "opinion_number": insp.opinion_number,
-            "findings": len(findings), "signatures": len(signatures)})
+            "findings": len(findings), "signatures": len(signatures),
+            "overall_result": insp.overall_result})
     return opened
 
 

@@ -1,13 +1,16 @@
-"""Starting a verification of a project stage (the checklist snapshotted into the record) and
-editing its header."""
+"""Starting a checklist-driven inspection (the checklist snapshotted into the record) — a
+verification of a project stage here, an audit in :mod:`ohinspect.services.audits`, both through
+:func:`new_inspection_in` — and editing its header."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 
+from ohinspect.checklists.model import ChecklistTemplate
 from ohinspect.errors import FieldProblem, NotFoundError, ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.inspection_helpers import _clean_header, _load_writable, context_for
@@ -48,15 +51,28 @@ def start_verification_in(uow: UnitOfWork, project_id: str, stage: str, header: 
         raise ValidationError([FieldProblem("stage", "inspection.error.no_template",
                                             tr("inspection.error.no_template",
                                                stage=stage_name(stage)))]) from None
+    return new_inspection_in(uow, KIND, enterprise, template, clean, project=project,
+                             stage=stage, at=at, ids=ids)
+
+
+def new_inspection_in(uow: UnitOfWork, kind: str, enterprise: Enterprise,
+                      template: ChecklistTemplate, clean_header: dict[str, Any], *,
+                      project: Project | None = None, stage: str = "",
+                      at: datetime | None = None, ids: IdMaker = _random_id) -> Inspection:
+    """A new draft inspection of ``kind`` with ``template`` snapshotted (checked input only)."""
     items = template.applicable_items(context_for(project))
     insp = Inspection(
-        id=ids("inspection"), kind=KIND, enterprise_id=enterprise.id, project_id=project.id,
-        stage=stage, template_id=template.id, template_version=template.version,
+        id=ids("inspection"), kind=kind, enterprise_id=enterprise.id,
+        project_id=project.id if project is not None else None, stage=stage,
+        template_id=template.id, template_version=template.version,
         template_snapshot=template.to_snapshot(), started_at=at or uow.now,
         party_name=enterprise.name, current_item=items[0].id if items else "",
-        status=STATUS_DRAFT, **clean)
-    uow.record(insp, "inspection.start", {"project_id": project.id, "stage": stage,
-                                          "template": f"{template.id}@{template.version}"})
+        status=STATUS_DRAFT, **clean_header)
+    details: dict[str, Any] = {"kind": kind, "enterprise_id": enterprise.id,
+                               "template": f"{template.id}@{template.version}"}
+    if project is not None:
+        details.update(project_id=project.id, stage=stage)
+    uow.record(insp, "inspection.start", details)
     return insp
 
 

@@ -156,6 +156,8 @@ def import_results_csv(store: Store, actor: Actor, path: Path,
             new_ids.append(result.id)
         uow.audit("lab_result.import_file", RECORD, "",
                   {"file": path.name, "sha256": digest, "rows": len(rows), "imported": len(new_ids)})
+        from ohinspect.services.rectification_sampling import open_exceedances_for_samples_in
+        open_exceedances_for_samples_in(uow, [row.sample.id for row in rows if row.sample])
         uow.commit()
     reporter.progress(len(records), len(records))
     return OpResult(changed(RECORD, *new_ids), None, None, tuple(warnings))

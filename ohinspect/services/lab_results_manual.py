@@ -65,5 +65,7 @@ def add_result(store: Store, actor: Actor, data: ResultInput, *,
                            **clean)
         uow.record(result, "lab_result.correct" if supersedes_id else "lab_result.add",
                    {"supersedes_id": supersedes_id} if supersedes_id else None)
+        from ohinspect.services.rectification_sampling import open_exceedances_for_samples_in
+        open_exceedances_for_samples_in(uow, [sample.id])
         uow.commit()
     return OpResult(changed(RECORD, result.id), result.id)

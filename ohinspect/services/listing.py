@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import tr
+from ohinspect.services.audit_queries import list_audit_records
+from ohinspect.services.rectification_queries import list_rectification
 from ohinspect.store.serialize import to_jsonable
 from ohinspect.store.models import Inspection, Enterprise, Inspector, Project
 
@@ -23,8 +25,8 @@ def list_enterprises(session: Session, *, include_deleted: bool = False,
                      limit: int = 0) -> list[dict[str, Any]]:
     stmt = select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.division_code,
                   Enterprise.industry_code, Enterprise.risk_class, Enterprise.workforce,
-                  Enterprise.exposed_count, Enterprise.deleted_at).order_by(Enterprise.name,
-                                                                            Enterprise.id)
+                  Enterprise.exposed_count, Enterprise.org_kind,
+                  Enterprise.deleted_at).order_by(Enterprise.name, Enterprise.id)
     if not include_deleted:
         stmt = stmt.where(Enterprise.deleted_at.is_(None))
     if limit > 0:
@@ -32,7 +34,8 @@ def list_enterprises(session: Session, *, include_deleted: bool = False,
     return [{"id": r.id, "name": r.name, "uscc": r.uscc, "division_code": r.division_code,
              "industry_code": r.industry_code, "risk_class": r.risk_class,
              "workforce": r.workforce, "exposed_count": r.exposed_count,
-             "deleted": r.deleted_at is not None} for r in session.execute(stmt)]
+             "org_kind": r.org_kind, "deleted": r.deleted_at is not None}
+            for r in session.execute(stmt)]
 
 
 def list_projects(session: Session, *, include_deleted: bool = False,
@@ -139,7 +142,8 @@ def list_sampling_tasks(session: Session, *, include_deleted: bool = False,
 LISTINGS: dict[str, Listing] = {"enterprises": list_enterprises, "projects": list_projects,
                                 "inspectors": list_inspectors,
                                 "inspections": list_inspection_records,
-                                "sampling": list_sampling_tasks}
+                                "sampling": list_sampling_tasks, "audits": list_audit_records,
+                                "rectification": list_rectification}
 ALIASES = {"enterprise": "enterprises", "用人单位": "enterprises",
            "project": "projects", "建设项目": "projects", "项目": "projects",
            "inspector": "inspectors", "检查员": "inspectors", "执法人员": "inspectors",

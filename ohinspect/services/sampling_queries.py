@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ohinspect.errors import NotFoundError
 from ohinspect.i18n import tr
 from ohinspect.services.sampling_checks import load_field_checks
+from ohinspect.services.sampling_photos import sample_photos
 from ohinspect.services.sampling_tasks import SIGNATURE_KIND, TASK_RECORD
 from ohinspect.store.models import (Attachment, CustodyTransfer, Enterprise, LabResult,
                                     NoiseMeasurement, Sample, SamplingPost, SamplingTask)
@@ -36,6 +37,7 @@ class TaskView:
     results: dict[str, list[LabResult]]          # sample id → current results (superseded hidden)
     locked: bool
     signatures: list[Attachment] = field(default_factory=list)   # the signature images
+    photos: dict[str, list[Attachment]] = field(default_factory=dict)  # sample id → its photos
 
     def post(self, post_id: str | None) -> SamplingPost | None:
         return next((p for p in self.posts if p.id == post_id), None)
@@ -92,6 +94,7 @@ def get_task_view(session: Session, task_id: str) -> TaskView:
     custody = _live(session, CustodyTransfer, task.id, CustodyTransfer.transferred_at,
                     CustodyTransfer.id)
     results = current_results(session, [s.id for s in every])
+    photos = sample_photos(session, [s.id for s in every])
     signatures = _detached(session, session.scalars(select(Attachment).where(
         Attachment.owner_type == TASK_RECORD, Attachment.owner_id == task.id,
         Attachment.kind == SIGNATURE_KIND, Attachment.deleted_at.is_(None))
@@ -101,7 +104,8 @@ def get_task_view(session: Session, task_id: str) -> TaskView:
     return TaskView(task=task, enterprise=enterprise, posts=posts,
                     samples=[s for s in every if s.kind != blank],
                     blanks=[s for s in every if s.kind == blank], noise=noise, custody=custody,
-                    results=results, locked=task.locked_at is not None, signatures=signatures)
+                    results=results, locked=task.locked_at is not None, signatures=signatures,
+                    photos=photos)
 
 
 def list_tasks(session: Session, enterprise_id: str | None = None) -> list[SamplingTask]:

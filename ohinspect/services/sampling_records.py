@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ohinspect.errors import NotFoundError, ValidationError
 from ohinspect.i18n import tr
+from ohinspect.services.instruments import calibration_check
 from ohinspect.services.sampling_checks import Form, fmt, load_field_checks, local_day
 from ohinspect.services.sampling_tasks import (NOISE_RECORD, SAMPLE_RECORD, TASK_RECORD,
                                                ensure_unlocked, load_task, task_post,
@@ -40,10 +41,10 @@ from ohinspect.store.database import Store
 from ohinspect.store.models import NoiseMeasurement, Sample, SamplingPost, SamplingTask
 from ohinspect.store.uow import Actor, UnitOfWork
 
-#: Hook for issue 5 (instruments): each check gets (session, instrument_id, sampled_at) and
-#: returns warnings, e.g. "calibration of pump P-03 expired on 2026-10-01". Empty for now.
+#: Instrument checks (issue 5): each gets (session, instrument_id, sampled_at) and returns
+#: warnings, e.g. "calibration of pump P-03 expired on 2026-10-01" — never a refusal.
 InstrumentCheck = Callable[[Session, str, "datetime | None"], list[str]]
-INSTRUMENT_CHECKS: list[InstrumentCheck] = []
+INSTRUMENT_CHECKS: list[InstrumentCheck] = [calibration_check]
 
 
 @dataclass
@@ -280,8 +281,9 @@ def validate_sample(session: Session, task: SamplingTask, data: SampleInput, *,
                 std = converted
                 details["standard_volume"] = step.formula
     for check in INSTRUMENT_CHECKS:
-        if clean["instrument_id"]:
-            warnings += check(session, clean["instrument_id"], started)
+        for name in ("instrument_id", "calibrator_id"):  # the pump and its flow calibrator
+            if clean[name]:
+                warnings += check(session, clean[name], started)
     clean.update(sample_number=number, started_at=started, ended_at=ended,
                  flow_before_lpm=before, flow_after_lpm=after, volume_l=volume,
                  standard_volume_l=std)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from ohinspect.errors import ValidationError
 from ohinspect.i18n import tr
-from ohinspect.services.sampling_checks import Form, load_field_checks
+from ohinspect.services.sampling_checks import Form, load_field_checks, local_day
+from ohinspect.services.rectification_sampling import open_exceedances_in
 from ohinspect.services.sampling_tasks import (ATTACHMENT_RECORD, CUSTODY_RECORD,
                                                SIGNATURE_KIND, SIGNATURE_MEDIA_TYPE,
                                                STATUS_SIGNED, TASK_RECORD, column_length,
@@ -184,6 +185,7 @@ def sign_task_in(uow: UnitOfWork, task: SamplingTask, sampler_png: bytes | None,
         uow.record(task, "sampling.task.sign", {"escort_refused": task.escort_refused,
                                                 "escort_witness": task.escort_witness,
                                                 "records": records})
+    open_exceedances_in(uow, task.id, local_day(uow.now))  # 不符合 verdicts: rectification items
 
 
 def sign_task(store: Store, actor: Actor, task_id: str, sampler_png: bytes,

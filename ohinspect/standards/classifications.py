@@ -42,6 +42,8 @@ class Classifications:
     scales: tuple[Choice, ...]
     risk_rule_sets: tuple[RiskRuleSet, ...]
     project_natures: tuple[Choice, ...] = ()
+    #: kinds of organisation in the registry (employer first, then the institutions of seed 002)
+    org_kinds: tuple[Choice, ...] = ()
 
     @property
     def natures(self) -> tuple[Choice, ...]:
@@ -50,6 +52,9 @@ class Classifications:
 
     def nature(self, code: str) -> Choice | None:
         return next((n for n in self.project_natures if n.code == code), None)
+
+    def org_kind(self, code: str) -> Choice | None:
+        return next((k for k in self.org_kinds if k.code == code), None)
 
     def rule_set(self, code: str) -> RiskRuleSet | None:
         return next((r for r in self.risk_rule_sets if r.code == code), None)
@@ -80,4 +85,6 @@ def load_classifications() -> Classifications:
         ),
         project_natures=tuple(Choice(n["code"], n["name_zh"], n["name_en"])
                               for n in data.get("project_natures", ())),
+        org_kinds=tuple(Choice(k["code"], k["name_zh"], k["name_en"])
+                        for k in data.get("org_kinds", ())),
     )

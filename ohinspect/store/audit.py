@@ -5,11 +5,12 @@ line breaks every hash after it; triggers in the schema refuse UPDATE and DELETE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ohinspect.store.models import AuditEntry
@@ -27,6 +28,33 @@ def entry_digest(prev_hash: str, seq: int, at: datetime, actor: str, device_id: 
     return sha256_hex(prev_hash + body)
 
 
+def chain_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the last entry, or the genesis link of an empty log."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+
+def chained_rows(head: tuple[int, str], *, at: datetime, actor: str, device_id: str,
+                 entries: Sequence[tuple[str, str, str, dict[str, Any] | None]]
+                 ) -> list[dict[str, Any]]:
+    """The column values of consecutive entries after ``head``, each hashed over the one
+    before: ``entries`` are (action, record_type, record_id, details)."""
+    rows: list[dict[str, Any]] = []
+    seq, prev = head
+    for action, record_type, record_id, details in entries:
+        seq += 1
+        details_json = canonical_json(details or {})
+        digest = entry_digest(prev, seq, at, actor, device_id, action, record_type, record_id,
+                              details_json)
+        rows.append({"seq": seq, "at": at, "actor": actor, "device_id": device_id,
+                     "action": action, "record_type": record_type, "record_id": record_id,
+                     "details": details_json, "prev_hash": prev, "entry_hash": digest})
+        prev = digest
+    return rows
+
+
 def append_audit(session: Session, *, at: datetime, actor: str, device_id: str, action: str,
                  record_type: str = "", record_id: str = "",
                  details: dict[str, Any] | None = None,
@@ -36,21 +64,25 @@ def append_audit(session: Session, *, at: datetime, actor: str, device_id: str, 
     ``head`` is the (seq, hash) of the last entry when the caller already knows it (a unit of
     work appending many entries); otherwise it is read from the table.
     """
-    if head is None:
-        last = session.execute(
-            select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-        ).first()
-        head = (last[0], last[1]) if last else (0, GENESIS_HASH)
-    seq, prev = head[0] + 1, head[1]
-    details_json = canonical_json(details or {})
-    entry = AuditEntry(
-        seq=seq, at=at, actor=actor, device_id=device_id, action=action,
-        record_type=record_type, record_id=record_id, details=details_json, prev_hash=prev,
-        entry_hash=entry_digest(prev, seq, at, actor, device_id, action, record_type, record_id,
-                                details_json),
-    )
+    [row] = chained_rows(head or chain_head(session), at=at, actor=actor, device_id=device_id,
+                         entries=[(action, record_type, record_id, details)])
+    entry = AuditEntry(**row)
     session.add(entry)
     return entry
+
+
+def append_audit_many(session: Session, head: tuple[int, str] | None, *, at: datetime,
+                      actor: str, device_id: str,
+                      entries: Sequence[tuple[str, str, str, dict[str, Any] | None]]
+                      ) -> tuple[int, str]:
+    """Append many entries with one INSERT … executemany (a merged sync page, an imported
+    batch): the same chain :func:`append_audit` builds one by one. Returns the new head."""
+    head = head or chain_head(session)
+    rows = chained_rows(head, at=at, actor=actor, device_id=device_id, entries=entries)
+    if not rows:
+        return head
+    session.execute(insert(AuditEntry), rows)
+    return rows[-1]["seq"], rows[-1]["entry_hash"]
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ Services open it, validate, change records, call :meth:`UnitOfWork.record` for e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from ohinspect.store.audit import append_audit
+from ohinspect.store.audit import append_audit, append_audit_many
 from ohinspect.store.base import SyncMixin, utcnow
 from ohinspect.store.models import OutboxEntry, StoreMeta
 from ohinspect.store.serialize import canonical_json, sha256_hex
@@ -83,6 +84,15 @@ class UnitOfWork:
                              record_type=record_type, record_id=record_id, details=details,
                              head=self._audit_head)
         self._audit_head = (entry.seq, entry.entry_hash)
+
+    def audit_many(self, entries: Sequence[tuple[str, str, str, dict[str, Any] | None]]
+                   ) -> None:
+        """Many audit entries at once, in order — (action, record_type, record_id, details)
+        each — written with one statement; the chain is the one :meth:`audit` would build."""
+        self.session.flush()  # entries added one by one come first in the chain
+        self._audit_head = append_audit_many(self.session, self._audit_head, at=self.now,
+                                             actor=self.actor.user,
+                                             device_id=self.actor.device_id, entries=entries)
 
     def commit(self) -> None:
         self.session.commit()

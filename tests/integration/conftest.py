@@ -8,13 +8,9 @@ its own, created here and dropped afterwards.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 PG_URL_ENV = "OHINSPECT_TEST_PG_URL"
 
@@ -37,23 +33,17 @@ def pg_url() -> Iterator[str]:
             f"and sets {PG_URL_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres).",
             pytrace=False,
         )
-    admin_url = make_url(admin)
-    name = f"ohinspect_test_{uuid.uuid4().hex[:16]}"
-    admin_engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield admin_url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin_engine.connect() as conn:
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": name},
-                )
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    finally:
-        admin_engine.dispose()
+    from tests.integration.platform_server import scratch_database
+
+    with scratch_database(admin) as url:
+        yield url
+
+
+@pytest.fixture
+def platform_server(pg_url: str, tmp_path):  # type: ignore[no-untyped-def]
+    """A running platform server process (tests/integration/platform_server.py) on a fresh
+    PostgreSQL database; stopped afterwards."""
+    from tests.integration.platform_server import PlatformServer
+
+    with PlatformServer(pg_url, tmp_path / "platform-server") as server:
+        yield server

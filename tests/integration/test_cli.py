@@ -32,10 +32,12 @@ def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
     assert run("init", "--demo", data_dir=a).returncode == 0  # again: nothing new
     list_a = json.loads(run("list", "enterprises", "--json", data_dir=a).stdout)
     list_b = json.loads(run("list", "enterprises", "--json", data_dir=b).stdout)
-    assert list_a == list_b and len(list_a) == 50
+    # the demo county's 50 employers and 3 institutions (the county CDC, two technical-service)
+    assert list_a == list_b and len(list_a) == 53
+    assert sum(e["org_kind"] == "employer" for e in list_a) == 50
     stats = json.loads(run("stats", "--json", data_dir=a).stdout)
     stats_b = json.loads(run("stats", "--json", data_dir=b).stdout)
-    assert stats["records"]["enterprise"] == {"live": 50, "deleted": 0}
+    assert stats["records"]["enterprise"] == {"live": 53, "deleted": 0}
     assert stats["records"] == stats_b["records"] and stats["outbox"] == stats_b["outbox"]
     # every record waits in the outbox; re-running init --demo added nothing
     assert stats["outbox"]["records"] == sum(r["live"] + r["deleted"] for r in stats["records"].values())
@@ -44,7 +46,7 @@ def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
     assert stats["schema_version"] == head_revision()
     # the demo covers dust-, chemical- and noise-heavy industries across several counties
     assert {e["division_code"] for e in list_a} >= {"621024", "621002"}
-    assert {e["risk_class"] for e in list_a} == {"severe", "general"}
+    assert {e["risk_class"] for e in list_a if e["org_kind"] == "employer"} == {"severe", "general"}
 
 
 def test_check_passes_then_detects_tampering(tmp_path: Path) -> None:
@@ -82,7 +84,7 @@ def test_backup_while_a_writer_holds_the_store(tmp_path: Path) -> None:
         holder.rollback()
         holder.close()
     conn = sqlite3.connect(out)
-    assert conn.execute("SELECT count(*) FROM enterprise").fetchone()[0] == 50
+    assert conn.execute("SELECT count(*) FROM enterprise").fetchone()[0] == 53
     assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     conn.close()
 

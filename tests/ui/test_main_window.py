@@ -31,9 +31,9 @@ def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> N
         assert _nav_titles(app) == AREAS_ZH
         assert set(app.window.pages) == {"enterprises"}  # the others are built when first shown
         assert "演示数据" in app.window.windowTitle()
-        placeholder = app.window.page("audits").findChild(QLabel)
+        placeholder = app.window.page("review").findChild(QLabel)
         assert "尚未提供" in placeholder.text()
-        qtbot.waitUntil(lambda: "单位：50" in app.window.status_label.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: "单位：53" in app.window.status_label.text(), timeout=10_000)
     finally:
         app.shutdown()
 
@@ -93,4 +93,36 @@ def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -
         for w in QApplication.topLevelWidgets():
             if isinstance(w, (VerificationFlow, StartVerificationDialog)):
                 w.close()
+        app.shutdown()
+
+
+def test_auto_sync_starts_with_the_app_when_a_server_is_set(qtbot, tmp_path: Path) -> None:
+    """With a platform address and auto-sync on, the Sync area (which owns the reachability
+    probe) is built shortly after start — the user does not have to open it first."""
+    from ohinspect.settings import Settings, save_settings
+
+    save_settings(tmp_path, Settings(user_name="检查员甲", jurisdiction="621024",
+                                     sync_server_url="http://127.0.0.1:9", auto_sync=True))
+    app = _start(qtbot, "--data-dir", str(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        assert "sync" not in app.window.pages
+        qtbot.waitUntil(lambda: "sync" in app.window.pages, timeout=15_000)
+        auto = app.window.pages["sync"].auto
+        qtbot.waitUntil(lambda: auto.probing or auto.reachable is not None, timeout=15_000)
+        qtbot.waitUntil(lambda: auto.reachable is False, timeout=15_000)  # nothing on port 9
+    finally:
+        app.shutdown()
+
+
+def test_no_auto_sync_without_a_server_address(qtbot, tmp_path: Path) -> None:
+    from ohinspect.settings import Settings, save_settings
+
+    save_settings(tmp_path, Settings(user_name="检查员甲", jurisdiction="621024", auto_sync=True))
+    app = _start(qtbot, "--data-dir", str(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        qtbot.wait(4_000)
+        assert "sync" not in app.window.pages
+    finally:
         app.shutdown()

@@ -74,9 +74,10 @@ def test_a_task_from_plan_to_verdict(qtbot, ctx, store,  # type: ignore[no-untyp
     view.tabs.setCurrentWidget(posts)
     for name, value in (("workshop", "合成车间"), ("post", "配料岗"), ("job_type", "配料工"),
                         ("workers", "8"), ("same_type_units", "5"),
-                        ("hazard_codes", "chem.benzene, phys.noise"),
                         ("exposure_hours_per_day", "8"), ("days_per_week", "5")):
         type_into(qtbot, posts.w[name], value)
+    posts.hazards.set_codes(["chem.benzene", "phys.noise"])
+    posts.update_proposal()
     assert posts.proposal and posts.personal_samples.text() != ""
     assert "建议" in posts.proposal_label.text()
     proposed = posts.personal_samples.text()

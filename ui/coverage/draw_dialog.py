@@ -32,6 +32,7 @@ from ui.coverage.queries import DrawDetails, draw_details
 from ui.projects.choices import risk_label
 from ui.tasks import if_alive
 from ui.widgets.choices import division_name
+from ui.widgets.dialogs import fit_to_screen
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
 MAX_SEED_DIGITS = 20   # seeds are unsigned 64-bit numbers
@@ -149,7 +150,7 @@ class DrawDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.result_box, 1)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        fit_to_screen(self, 720, 560)
 
     # -- drawing ---------------------------------------------------------------------------
     def run_draw(self) -> None:

@@ -17,3 +17,8 @@ def risk_filter_choices() -> list[tuple[str, str]]:
 
 def scale_choices() -> list[tuple[str, str]]:
     return [(s.code, s.label()) for s in load_classifications().scales]
+
+
+def org_kind_choices() -> list[tuple[str, str]]:
+    """用人单位 and the institution kinds (classifications.yaml ``org_kinds``)."""
+    return [(k.code, k.label()) for k in load_classifications().org_kinds]

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtGui import QIntValidator
 
 from ohinspect.i18n import tr
-from ohinspect.services.enterprise_rules import EnterpriseInput
+from ohinspect.services.enterprise_rules import DEFAULT_ORG_KIND, EnterpriseInput
 from ui.enterprises import choices
 from ui.widgets.code_fields import RiskClassFields, division_field, industry_field
 from ui.widgets.combos import code_combo, select_code
@@ -19,7 +19,7 @@ FIELD_NAMES = tuple(f.name for f in dc_fields(EnterpriseInput))
 #: form order = tab order; hazard_codes sits in the right-hand panel
 FORM_ORDER = ("name", "uscc", "uscc_override_reason", "division_code", "address",
               "legal_representative", "contact_person", "contact_phone", "industry_code", "scale",
-              "workforce", "exposed_count", "risk_rule_set", "risk_class", "notes")
+              "workforce", "exposed_count", "risk_rule_set", "risk_class", "org_kind", "notes")
 REQUIRED = ("name", "uscc", "division_code")
 MAX_PEOPLE = 9_999_999
 
@@ -29,6 +29,7 @@ class EnterpriseFields(RiskClassFields):
 
     def __init__(self) -> None:
         self.name = line_edit(200)
+        self.org_kind = code_combo(choices.org_kind_choices())
         self.uscc = line_edit(24, "ent_ui.editor.uscc_placeholder")
         self.uscc_override_reason = line_edit(None, "ent_ui.editor.reason_placeholder")
         self.division_code = division_field()
@@ -65,6 +66,7 @@ class EnterpriseFields(RiskClassFields):
             "hazard_codes": self.hazard_codes.codes(),
             **self.risk_values(),
             "notes": self.notes.toPlainText(),
+            "org_kind": str(self.org_kind.currentData() or ""),
         }
 
     def to_input(self) -> EnterpriseInput:
@@ -82,6 +84,7 @@ class EnterpriseFields(RiskClassFields):
         self.division_code.set_code(str(v["division_code"] or ""), announce=False)
         self.industry_code.set_code(str(v["industry_code"] or ""), announce=False)
         select_code(self.scale, v["scale"] or "")
+        select_code(self.org_kind, v["org_kind"] or DEFAULT_ORG_KIND)
         self.fill_risk(v["risk_rule_set"], v["risk_class"])
         self.notes.setPlainText(str(v["notes"] or ""))
         self.hazard_codes.set_codes(list(v["hazard_codes"] or []))

@@ -1,4 +1,5 @@
-"""Search text (debounced), division, industry and risk-class filters, "show deleted"."""
+"""Search text (debounced), division, industry, risk-class and organisation-kind filters,
+"show deleted"."""
 
 from __future__ import annotations
 
@@ -26,13 +27,17 @@ class FilterBar(DebouncedFilterBar):
                                   tr("ent_ui.filter.all"))
         self.risk = code_combo(choices.risk_filter_choices(), tr("ent_ui.filter.all"))
         self.risk.setObjectName("ent_risk_filter")
+        self.org_kind = code_combo(choices.org_kind_choices(), tr("ent_ui.filter.all"))
+        self.org_kind.setObjectName("ent_org_kind_filter")
         self.show_deleted = QCheckBox(tr("ent_ui.filter.show_deleted"))
         self.show_deleted.setObjectName("ent_show_deleted")
         self._lay_out((("ent_ui.filter.division", self.division, 3),
                        ("ent_ui.filter.industry", self.industry, 2),
-                       ("ent_ui.filter.risk", self.risk, 0)), self.show_deleted)
+                       ("ent_ui.filter.risk", self.risk, 0),
+                       ("inst_ui.filter.org_kind", self.org_kind, 0)), self.show_deleted)
         self._apply_at_once(self.division.sig_code_changed, self.industry.sig_code_changed,
-                            self.risk.currentIndexChanged, self.show_deleted.toggled)
+                            self.risk.currentIndexChanged, self.org_kind.currentIndexChanged,
+                            self.show_deleted.toggled)
 
     def current_filter(self) -> EnterpriseFilter:
         return EnterpriseFilter(
@@ -41,4 +46,5 @@ class FilterBar(DebouncedFilterBar):
             industry=self.industry.code(),
             risk_class=str(self.risk.currentData() or ""),
             show_deleted=self.show_deleted.isChecked(),
+            org_kind=str(self.org_kind.currentData() or ""),
         )

@@ -17,7 +17,7 @@ from ohinspect.store.changes import OpResult
 from ui.context import AppContext
 from ui.enterprises.fields import FORM_ORDER, REQUIRED, EnterpriseFields
 from ui.enterprises.queries import EditorState
-from ui.widgets.dialogs import DiscardDraftMixin, ok_cancel_buttons
+from ui.widgets.dialogs import DiscardDraftMixin, fit_to_screen, ok_cancel_buttons
 from ui.widgets.draft_form import DraftFormMixin
 from ui.widgets.field_form import (
     FieldMessages,
@@ -102,7 +102,7 @@ class EnterpriseEditor(DraftFormMixin, DiscardDraftMixin, QDialog):
             self.cancel_button]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
-        self.resize(1100, 660)
+        fit_to_screen(self, 1100, 660)
 
     def _connect(self) -> None:
         for name in FORM_ORDER:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +20,7 @@ from ui.projects.project_form import ProjectForm
 from ui.projects.queries import ProjectState, load_detail, load_project_state
 from ui.projects.stage_form import StageForm
 from ui.tasks import if_alive
-from ui.widgets.dialogs import DiscardDraftMixin
+from ui.widgets.dialogs import DiscardDraftMixin, fit_to_screen
 
 #: the record types whose changes can alter what an open project dialog shows
 WATCHED = ("project", "project_stage", "attachment", "inspection")
@@ -66,16 +65,7 @@ class ProjectDialog(DiscardDraftMixin, QDialog):
         self.project_form.sig_saved.connect(self._project_saved)
         ctx.sig_changed.connect(self._on_changes)
         self._show_state(state)
-        self._fit_screen()
-
-    def _fit_screen(self) -> None:
-        screen = (self.parentWidget().screen() if self.parentWidget() else None) or \
-            QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen else None
-        width, height = 1120, 660
-        if area is not None:
-            width, height = min(width, area.width() - 20), min(height, area.height() - 50)
-        self.resize(width, height)
+        fit_to_screen(self, 1120, 660)
 
     # -- state -----------------------------------------------------------------------------
     def project_id(self) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,9 @@ from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
 from ui.widgets.field_form import FieldMessages
 from ui.widgets.messages import ERROR_STYLE, MessageLabel
+
+
+GRID_SPACING = 8
 
 
 def fmt(value: object, digits: int = 3) -> str:
@@ -41,13 +45,13 @@ class FieldGrid(QWidget):
         super().__init__()
         self.widgets = {name: w for name, _label, w in fields}
         self.messages = FieldMessages([name for name, _l, _w in fields])
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(2)
-        per = (len(fields) + columns - 1) // columns
-        for i, (name, label, widget) in enumerate(fields):
-            col, row = divmod(i, per)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(GRID_SPACING)
+        self.grid.setVerticalSpacing(2)
+        self.most_columns, self.columns = columns, 0
+        self.cells: list[tuple[QLabel, QWidget]] = []
+        for name, label, widget in fields:
             buddy = QLabel(label)
             buddy.setBuddy(widget)
             cell = QWidget()
@@ -56,9 +60,8 @@ class FieldGrid(QWidget):
             box.setSpacing(0)
             box.addWidget(widget)
             box.addWidget(self.messages[name])
-            grid.addWidget(buddy, row, col * 2)
-            grid.addWidget(cell, row, col * 2 + 1)
-            grid.setColumnStretch(col * 2 + 1, 1)
+            self.cells.append((buddy, cell))
+        self._place(columns)
         order = [w for _n, _l, w in fields]
         for i, widget in enumerate(order):
             nxt = order[i + 1] if i + 1 < len(order) else None
@@ -67,6 +70,44 @@ class FieldGrid(QWidget):
                     (lambda n=nxt: n.setFocus()) if nxt is not None else (on_last or (lambda: None)))
             if isinstance(widget, QLineEdit):
                 widget.textEdited.connect(lambda _t, m=self.messages[_name(fields, i)]: m.hide())
+
+    # -- columns: as many as the width allows (a small screen, English labels) ----------------
+    def _place(self, columns: int) -> None:
+        """Fill the grid column by column (the order of the fields and of Tab)."""
+        if columns == self.columns:
+            return
+        while self.grid.count():
+            self.grid.takeAt(0)
+        for col in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(col, 0)
+        per = (len(self.cells) + columns - 1) // columns
+        for i, (buddy, cell) in enumerate(self.cells):
+            col, row = divmod(i, per)
+            self.grid.addWidget(buddy, row, col * 2)
+            self.grid.addWidget(cell, row, col * 2 + 1)
+            self.grid.setColumnStretch(col * 2 + 1, 1)
+        self.columns = columns
+
+    def _width_for(self, columns: int, *, preferred: bool) -> int:
+        """The width of ``columns`` columns: fields at their preferred or their least width."""
+        def width(w: QWidget) -> int:
+            return (w.sizeHint() if preferred else w.minimumSizeHint()).width()
+
+        per = (len(self.cells) + columns - 1) // columns
+        chunks = [self.cells[i:i + per] for i in range(0, len(self.cells), per)]
+        return sum(max(b.sizeHint().width() for b, _c in chunk)
+                   + max(width(c) for _b, c in chunk)
+                   for chunk in chunks) + GRID_SPACING * (2 * len(chunks) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as one column; wider windows get more columns."""
+        return QSize(self._width_for(1, preferred=False), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width = event.size().width()
+        self._place(next((c for c in range(self.most_columns, 1, -1)
+                          if self._width_for(c, preferred=True) <= width), 1))
+        super().resizeEvent(event)
 
     def show_error(self, exc: BaseException, general: MessageLabel) -> bool:
         """Show a ValidationError next to its fields (True), else nothing (False)."""

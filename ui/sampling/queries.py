@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ohinspect.services.sampling import defaults_for_next, next_sample_number
+from ohinspect.services.attachments import attachment_path
 from ohinspect.services.sampling_queries import get_task_view, list_tasks
+from ohinspect.store.database import Store
 from ohinspect.store.models import Enterprise, NoiseMeasurement, Sample, SamplingPost
 
 
@@ -69,3 +72,27 @@ def evaluate(session: Session, task_id: str) -> object:
     for group in result.group_stats:
         getattr(group, "stats", None)
     return result
+
+
+def stored_images(store: Store, sha256s: list[str]) -> list[bytes | None]:
+    """The bytes of stored images (signatures), ``None`` for an empty hash or a missing file."""
+    out: list[bytes | None] = []
+    for sha in sha256s:
+        path = attachment_path(store, sha) if sha else None
+        out.append(path.read_bytes() if path is not None and path.is_file() else None)
+    return out
+
+
+#: characters Windows does not allow in a file name
+NOT_IN_FILE_NAMES = frozenset('\\/:*?"<>|')
+
+
+def labels_file(store: Store, task_number: str) -> Path:
+    """Where the label sheet of a task goes: ``documents/`` beside the store (the folder of
+    the other generated documents)."""
+    from ohinspect.i18n import tr
+    from ui.verification.data import documents_dir
+
+    stem = tr("smp_ui.labels.file", number=task_number)
+    safe = "".join("_" if ch in NOT_IN_FILE_NAMES else ch for ch in stem)
+    return documents_dir(store) / f"{safe}.pdf"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ohinspect.i18n import tr
+from ohinspect.i18n import current_language, tr
 from ui.sampling.queries import TaskBundle
 from ui.tasks import if_alive, user_message
 from ui.widgets.messages import OK_STYLE, MessageLabel
@@ -25,6 +25,14 @@ def time_text(value: object) -> str:
     if isinstance(value, datetime):
         return value.astimezone().strftime(TIME_FORMAT)
     return "" if value is None else str(value)
+
+
+def hazard_name(code: str) -> str:
+    """The factor's name in the interface language (the code itself when it is unknown)."""
+    from ohinspect.standards.hazards import load_hazard_catalogue
+
+    factor = load_hazard_catalogue().get(code)
+    return factor.name(current_language()) if factor is not None else code
 
 
 def post_label(p: Any) -> str:

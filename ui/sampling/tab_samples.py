@@ -1,9 +1,14 @@
-"""The 采样记录 tab: a keyboard-first form for samples and blanks, defaults carried over."""
+"""The 采样记录 tab: a keyboard-first form for samples and blanks, defaults carried over.
+
+A saved sample opens in the form again from the grid (double-click or Enter on its row): saving
+then corrects it; its photos show under the form, where more can be added while the task is in
+the field."""
 
 from __future__ import annotations
 
 import functools
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import (
 from ohinspect.i18n import tr
 from ohinspect.services.sampling import (
     SampleInput,
+    add_sample_photo,
     record_sample,
 )
 from ohinspect.store.changes import OpResult
@@ -28,12 +34,13 @@ from ui.sampling.common import FieldGrid, fill_table, fmt, read_table
 from ui.sampling.queries import TaskBundle
 from ui.tasks import if_alive
 from ui.widgets.combos import code_combo, refill_combo, select_code
+from ui.verification.photos import PhotoStrip
 from ui.widgets.messages import WARNING_STYLE
 
 if TYPE_CHECKING:
     from ui.sampling.task_view import TaskView
 
-from ui.sampling.tab_base import TIME_FORMAT, _Tab, post_label, time_text
+from ui.sampling.tab_base import TIME_FORMAT, _Tab, hazard_name, post_label, time_text
 
 
 @functools.cache
@@ -104,17 +111,28 @@ class SamplesTab(_Tab):
         buttons.addWidget(self.summary, 1)
         for b in (self.new_button, self.blank_button, self.save_button):
             buttons.addWidget(b)
+        self.photos = PhotoStrip(self.ctx)
+        self.photos.title.setText(tr("smp_ui.sample.photos", count=0))
+        self.photos.sig_add_files.connect(self.add_photos)
         form = QWidget()
         fl = QVBoxLayout(form)
         fl.setContentsMargins(0, 0, 0, 0)
         fl.addLayout(head)
         fl.addWidget(self.grid)
         fl.addLayout(buttons)
+        fl.addWidget(self.photos)
         self.table = read_table()
+        self.table.setToolTip(tr("smp_ui.sample.open_hint"))
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        for key in ("Return", "Enter"):
+            opener = QShortcut(QKeySequence(key), self.table)
+            opener.setContext(Qt.ShortcutContext.WidgetShortcut)
+            opener.activated.connect(self.open_selected)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
         layout.addWidget(self.table, 1)
         self.sample_id: str | None = None
+        self.open_number = ""
 
     def _now(self, name: str) -> None:
         self.w[name].setText(datetime.now().strftime(TIME_FORMAT))
@@ -143,6 +161,9 @@ class SamplesTab(_Tab):
     def _show_number(self) -> None:
         if self.bundle is None:
             return
+        if self.sample_id is not None:
+            self.number.setText(tr("smp_ui.sample.editing", number=self.open_number))
+            return
         blank = self.kind.currentData() == "blank"
         number = self.bundle.next_blank if blank else self.bundle.next_number
         self.number.setText(tr("smp_ui.sample.number", number=number))
@@ -155,7 +176,8 @@ class SamplesTab(_Tab):
         codes = list(post.hazard_codes or []) if post else sorted(
             {c for p in view.posts for c in (p.hazard_codes or [])})  # type: ignore[attr-defined]
         codes = [c for c in codes if not c.startswith("phys.")]
-        refill_combo(self.hazard, [(c, c) for c in codes], tr("smp_ui.sample.pick_hazard"))
+        refill_combo(self.hazard, [(c, hazard_name(c)) for c in codes],
+                     tr("smp_ui.sample.pick_hazard"))
         if self.hazard.currentIndex() == 0 and len(codes) >= 1:
             self.hazard.setCurrentIndex(1)
 
@@ -177,15 +199,57 @@ class SamplesTab(_Tab):
 
     @if_alive
     def _saved(self, result: OpResult) -> None:
+        corrected = self.sample_id is not None
         self.sample_id = None
-        self.new_sample_pending = True  # the reload that follows pre-fills the next one
-        self._ok("smp_ui.sample.saved")
+        self.new_sample_pending = True  # the reload pre-fills the next one
+        self.view.reload()
+        self._ok("smp_ui.sample.corrected" if corrected else "smp_ui.sample.saved")
 
     def new_sample(self) -> None:
         self.sample_id = None
         if self.bundle is not None:
             self._prefill(self.bundle.defaults)
         self.w["wearer"].setFocus()
+
+    def open_selected(self) -> None:
+        item = self.table.item(self.table.currentRow(), 0)
+        if item is not None:
+            self.open_sample(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_sample(self, sample_id: str) -> None:
+        """Show a saved sample in the form; saving corrects it (read only once signed)."""
+        if self.bundle is None:
+            return
+        view = self.bundle.view
+        sample = next((s for s in (*view.samples, *view.blanks)  # type: ignore[attr-defined]
+                       if s.id == sample_id), None)
+        if sample is None:
+            return
+        self.sample_id, self.open_number = sample.id, sample.sample_number
+        self._prefill(SampleInput.from_record(sample))
+        self.w["drift_reason"].setText(sample.drift_reason or "")
+        self.summary.hide()
+        self.w["wearer"].setFocus()
+
+    def _show_photos(self) -> None:
+        photos = [] if self.bundle is None or self.sample_id is None else list(
+            self.bundle.view.photos.get(self.sample_id, []))  # type: ignore[attr-defined]
+        self.photos.title.setText(tr("smp_ui.sample.photos", count=len(photos)))
+        self.photos.show_photos(photos, required=False)
+        self.photos.set_editable(self.sample_id is not None and not self.locked())
+        self.photos.add_button.setToolTip("" if self.sample_id is not None
+                                          else tr("smp_ui.sample.photos_after_save"))
+
+    def add_photos(self, paths: list[str]) -> None:
+        if self.sample_id is None or self.locked():
+            return
+        for path in paths:
+            self.ctx.perform(add_sample_photo, self.sample_id, Path(path),
+                             on_done=self._photo_added, on_error=self._failed)
+
+    @if_alive
+    def _photo_added(self, _result: OpResult) -> None:
+        self._ok("smp_ui.sample.photo_added")
 
     def new_blank(self) -> None:
         self.new_sample()
@@ -209,6 +273,7 @@ class SamplesTab(_Tab):
             self.w[n].setText(time_text(value) if n in ("started_at", "ended_at") else fmt(value))
         self.w["drift_reason"].clear()
         self._show_number()
+        self._show_photos()
 
     def load(self, bundle: TaskBundle) -> None:
         self.bundle = bundle
@@ -219,18 +284,22 @@ class SamplesTab(_Tab):
         rows = [*view.samples, *view.blanks]  # type: ignore[attr-defined]
         fill_table(self.table, [tr(f"smp_ui.sample.col.{k}") for k in (
             "number", "kind", "post", "hazard", "who", "flow", "start", "end", "volume",
-            "std_volume")],
+            "std_volume", "photos")],
             [(s.sample_number, tr(f"smp_ui.kind.{s.kind}"), posts.get(s.post_id, ""),
-              s.hazard_code + (f" ({s.fraction})" if s.fraction else ""),
+              hazard_name(s.hazard_code) + (f" ({tr(f'smp_ui.fraction.{s.fraction}')})"
+                                            if s.fraction else ""),
               s.wearer or s.location,
               f"{fmt(s.flow_before_lpm)} → {fmt(s.flow_after_lpm)}" if s.flow_before_lpm else "",
               time_text(s.started_at), time_text(s.ended_at), fmt(s.volume_l),
-              fmt(s.standard_volume_l)) for s in rows], [s.id for s in rows])
+              fmt(s.standard_volume_l), len(view.photos.get(s.id, [])) or "")
+             for s in rows], [s.id for s in rows])
         if self.new_sample_pending:
             self.new_sample_pending = False
+            self.sample_id = None
             self._prefill(bundle.defaults)
         else:
             self._show_number()
+            self._show_photos()
         locked = self.locked()
         for widget in (self.grid, self.save_button, self.new_button, self.blank_button,
                        self.start_now, self.end_now):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -34,10 +33,11 @@ from ohinspect.services.sampling import (
 from ohinspect.store.changes import OpResult
 from ui.sampling.common import FieldGrid, fill_table, fmt, read_table
 from ui.sampling.queries import TaskBundle
-from ui.sampling.tab_base import _Tab, post_label, time_text
+from ui.sampling.post_hazards import PostHazards
+from ui.sampling.tab_base import _Tab, hazard_name, post_label, time_text
 from ui.tasks import if_alive
 from ui.widgets.combos import refill_combo
-from ui.widgets.messages import WARNING_STYLE
+from ui.widgets.messages import WARNING_STYLE, MessageLabel
 
 if TYPE_CHECKING:
     from ui.sampling.task_view import TaskView
@@ -49,13 +49,15 @@ class PostsTab(_Tab):
         self.table = read_table()
         self.table.itemSelectionChanged.connect(self._selected)
         w = {n: QLineEdit() for n in ("workshop", "post", "job_type", "workers", "same_type_units",
-                                       "hazard_codes", "exposure_hours_per_day", "days_per_week")}
-        w["hazard_codes"].setPlaceholderText(tr("smp_ui.post.hazards_hint"))
+                                       "exposure_hours_per_day", "days_per_week")}
+        self.hazards = PostHazards()
+        self.hazards.sig_changed.connect(self.update_proposal)
+        self.hazard_msg = MessageLabel()
         self.identifiable = QCheckBox(tr("smp_ui.post.identifiable"))
         self.identifiable.setChecked(True)
         self.w = w
         self.grid = FieldGrid([(n, tr(f"smp_ui.post.{n}"), w[n]) for n in (
-            "workshop", "post", "job_type", "workers", "same_type_units", "hazard_codes",
+            "workshop", "post", "job_type", "workers", "same_type_units",
             "exposure_hours_per_day", "days_per_week")] +
             [("most_exposed_identifiable", "", self.identifiable)], columns=3)
         self.proposal_label = QLabel()
@@ -68,7 +70,7 @@ class PostsTab(_Tab):
             ("shifts", tr("smp_ui.post.shifts"), self.shifts),
             ("adjust_reason", tr("smp_ui.post.adjust_reason"), self.adjust_reason)],
             columns=4, on_last=self.save)
-        for name in ("workers", "same_type_units", "hazard_codes"):
+        for name in ("workers", "same_type_units"):
             w[name].editingFinished.connect(self.update_proposal)
         self.identifiable.toggled.connect(lambda _c: self.update_proposal())
         self.save_button = QPushButton(tr("smp_ui.post.accept"))
@@ -90,19 +92,25 @@ class PostsTab(_Tab):
         fl.addWidget(plan_box)
         fl.addLayout(buttons)
         fl.addStretch(1)
+        hazard_box = QGroupBox(tr("smp_ui.post.hazard_codes"))
+        hl = QVBoxLayout(hazard_box)
+        hl.addWidget(self.hazards, 1)
+        hl.addWidget(self.hazard_msg)
+        lower = QHBoxLayout()
+        lower.addWidget(form, 3)
+        lower.addWidget(hazard_box, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(form)
+        layout.addLayout(lower, 2)
         self.proposal: dict[str, object] = {}
 
     def data(self) -> PostInput:
         w = self.w
-        codes = [c for c in re.split(r"[,;\s\uff0c\u3001]", w["hazard_codes"].text()) if c.strip()]
         return PostInput(workshop=w["workshop"].text().strip(), post=w["post"].text().strip(),
                          job_type=w["job_type"].text().strip(), workers=w["workers"].text().strip(),
                          most_exposed_identifiable=self.identifiable.isChecked(),
                          same_type_units=w["same_type_units"].text().strip(),
-                         hazard_codes=[c.strip() for c in codes],
+                         hazard_codes=self.hazards.codes(),
                          exposure_hours_per_day=w["exposure_hours_per_day"].text().strip() or None,
                          days_per_week=w["days_per_week"].text().strip() or None)
 
@@ -150,8 +158,14 @@ class PostsTab(_Tab):
             self.report(exc)
             return
         mine = [p for p in exc.problems if p.field.split(".")[-1] in self.plan.messages]
+        hazards = [p for p in exc.problems if p.field.split(".")[-1] == "hazard_codes"]
+        if hazards:
+            self.hazard_msg.show_messages([p.message for p in hazards])
+        else:
+            self.hazard_msg.hide()
         self.grid.show_error(ValidationError(
-            problems=[p for p in exc.problems if p not in mine]), self.summary)
+            problems=[p for p in exc.problems if p not in mine and p not in hazards]),
+            self.summary)
         self.plan.messages.clear_messages()
         if mine:
             self.plan.show_error(ValidationError(problems=mine), self.summary)
@@ -167,6 +181,8 @@ class PostsTab(_Tab):
                        self.adjust_reason):
             widget.clear()
         self.identifiable.setChecked(True)
+        self.hazards.set_codes([])
+        self.hazard_msg.hide()
         self.proposal = {}
         self.proposal_label.clear()
         self.grid.messages.clear_messages()
@@ -176,15 +192,18 @@ class PostsTab(_Tab):
     def load(self, bundle: TaskBundle) -> None:
         self.bundle = bundle
         posts = bundle.view.posts  # type: ignore[attr-defined]
+        self.hazards.set_declared(list(
+            bundle.view.enterprise.hazard_codes or []))  # type: ignore[attr-defined]
         fill_table(self.table, [tr(f"smp_ui.post.col.{k}") for k in (
             "workshop", "post", "job_type", "workers", "hazards", "fixed_points",
             "personal_samples", "shifts", "adjust_reason")],
-            [(p.workshop, p.post, p.job_type, p.workers, ", ".join(p.hazard_codes or []),
+            [(p.workshop, p.post, p.job_type, p.workers,
+              tr("report.list_sep").join(hazard_name(c) for c in p.hazard_codes or []),
               (p.accepted or {}).get("fixed_points"), (p.accepted or {}).get("personal_samples"),
               (p.accepted or {}).get("shifts"), p.adjust_reason) for p in posts],
             [p.id for p in posts])
         locked = self.locked()
-        for widget in (self.grid, self.plan, self.save_button, self.new_button):
+        for widget in (self.grid, self.plan, self.hazards, self.save_button, self.new_button):
             widget.setEnabled(not locked)
 
     def _selected(self) -> None:
@@ -196,7 +215,7 @@ class PostsTab(_Tab):
         for name in ("workshop", "post", "job_type", "workers", "same_type_units",
                      "exposure_hours_per_day", "days_per_week"):
             self.w[name].setText(fmt(getattr(p, name)))
-        self.w["hazard_codes"].setText(", ".join(p.hazard_codes or []))
+        self.hazards.set_codes(list(p.hazard_codes or []))
         self.identifiable.setChecked(bool(p.most_exposed_identifiable))
         self.update_proposal()
         accepted = p.accepted or {}
@@ -357,7 +376,7 @@ class CustodyTab(_Tab):
         self.pending.clear()
         for s in view.untransferred():  # type: ignore[attr-defined]
             item = QListWidgetItem(f"{s.sample_number}  {tr(f'smp_ui.kind.{s.kind}')}  "
-                                   f"{s.hazard_code}")
+                                   f"{hazard_name(s.hazard_code)}")
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

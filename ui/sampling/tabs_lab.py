@@ -34,8 +34,8 @@ from ohinspect.services.lab_results import (
 from ohinspect.services.sampling import sign_task
 from ohinspect.store.changes import OpResult
 from ui.sampling.common import FieldGrid, fill_table, fmt, read_table
-from ui.sampling.queries import TaskBundle, evaluate
-from ui.sampling.tab_base import _Tab, time_text
+from ui.sampling.queries import TaskBundle, evaluate, stored_images
+from ui.sampling.tab_base import _Tab, hazard_name, time_text
 from ui.tasks import if_alive
 from ui.widgets.combos import refill_combo
 from ui.widgets.messages import ERROR_STYLE, MessageLabel
@@ -125,7 +125,8 @@ class ResultsTab(_Tab):
         self.bundle = bundle
         view = bundle.view
         every = [*view.samples, *view.blanks]  # type: ignore[attr-defined]
-        refill_combo(self.sample, [(s.id, f"{s.sample_number} {s.hazard_code}") for s in every],
+        refill_combo(self.sample, [(s.id, f"{s.sample_number} {hazard_name(s.hazard_code)}")
+                                   for s in every],
                      tr("smp_ui.result.pick_sample"))
         rows = []
         for s in every:
@@ -202,7 +203,8 @@ class EvaluationTab(_Tab):
             font.setBold(True)
             cell.setFont(font)
         self.table.setColumnWidth(3, 260)
-        lines = [tr("smp_ui.eval.group_line", post=posts.get(g.post_id, ""), factor=g.hazard_code,
+        lines = [tr("smp_ui.eval.group_line", post=posts.get(g.post_id, ""),
+                    factor=hazard_name(g.hazard_code),
                     n=g.stats.n if getattr(g, "stats", None) else len(g.values),
                     text=_group_text(g)) for g in evaluation.group_stats]
         self.groups.setText("\n".join(lines) or tr("smp_ui.eval.no_groups"))
@@ -244,6 +246,7 @@ def _group_text(g: Any) -> str:
 class SignTab(_Tab):
     def __init__(self, view: TaskView) -> None:
         super().__init__(view)
+        self.task_shown = ""
         self.sampler_pad = SignaturePad()
         self.escort_pad = SignaturePad()
         self.refused = QCheckBox(tr("smp_ui.sign.refused"))
@@ -319,6 +322,12 @@ class SignTab(_Tab):
     def load(self, bundle: TaskBundle) -> None:
         self.bundle = bundle
         task = bundle.view.task  # type: ignore[attr-defined]
+        if task.id != self.task_shown:  # another task: nothing of the last one's signing
+            self.task_shown = task.id
+            for pad in (self.sampler_pad, self.escort_pad):
+                pad.clear()
+            self.refused.setChecked(False)
+            self.witness.clear()
         locked = self.locked()
         if locked:
             who = tr("smp_ui.sign.escort_refused", witness=task.escort_witness or "") \
@@ -334,3 +343,15 @@ class SignTab(_Tab):
         if not locked:
             self.witness.setEnabled(self.refused.isChecked())
             self.escort_pad.setEnabled(not self.refused.isChecked())
+            self._show_signatures([None, None])
+        else:  # the stored signatures, read only (the files are read off the GUI thread)
+            self.refused.setChecked(bool(task.escort_refused))
+            self.witness.setText(task.escort_witness or "")
+            self.ctx.runner.run(stored_images, self.ctx.store,
+                                [task.sampler_signature_sha256, task.escort_signature_sha256],
+                                on_done=self._show_signatures)
+
+    @if_alive
+    def _show_signatures(self, images: list[bytes | None]) -> None:
+        self.sampler_pad.show_image(images[0])
+        self.escort_pad.show_image(images[1])

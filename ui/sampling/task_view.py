@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
 
 from ohinspect.i18n import tr
 from ui.context import AppContext
+from ui.sampling.labels_action import LabelsAction
 from ui.sampling.queries import TaskBundle, task_bundle
 from ui.sampling.tab_samples import SamplesTab
 from ui.sampling.tabs_field import CustodyTab, NoiseTab, PostsTab
 from ui.sampling.tabs_lab import EvaluationTab, ResultsTab, SignTab
 from ui.tasks import if_alive
+from ui.widgets.wrap_layout import WrapLayout
 
 if TYPE_CHECKING:
     from ui.sampling.page import SamplingPage
@@ -37,10 +39,13 @@ class TaskView(QWidget):
         self.header = QLabel()
         self.header.setStyleSheet("font-weight: bold;")
         self.lock_label = QLabel()
-        top = QHBoxLayout()
+        self.labels = LabelsAction(self)
+        self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        top = WrapLayout()   # on a narrow window the lock state and labels go to a second row
         top.addWidget(self.back_button)
-        top.addWidget(self.header, 1)
+        top.addWidget(self.header)
         top.addWidget(self.lock_label)
+        top.addWidget(self.labels)
         self.posts = PostsTab(self)
         self.samples = SamplesTab(self)
         self.noise = NoiseTab(self)
@@ -62,6 +67,7 @@ class TaskView(QWidget):
     def open(self, task_id: str) -> None:
         self.task_id = task_id
         self.bundle = None
+        self.labels.reset()
         self.samples.new_sample_pending = True
         self.reload()
 

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 from ohinspect.checklists.model import ChecklistItem
 from ohinspect.i18n import tr
 from ui.context import AppContext
+from ui.verification.change_grade import ask_grade_change
 from ui.verification.data import is_finding, option_label, options_for
 from ui.verification.model import FlowModel
 from ui.verification.photos import PhotoStrip
 from ui.widgets.inputs import NotesEdit
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
+from ui.widgets.wrap_layout import WrapLayout
 
 COLOURS = {"open": "#bdbdbd", "ok": "#2e7d32", "finding": "#c62828", "na": "#78909c",
            "photo": "#ef6c00"}
@@ -73,6 +75,7 @@ class ChecklistStep(QWidget):
         model.sig_item_message.connect(self._item_message)
         model.sig_photos_changed.connect(self._refresh_photos)
         model.sig_view_changed.connect(self._view_changed)
+        model.sig_change_requested.connect(lambda i, g: ask_grade_change(self, model, i, g))
         self.fill_list()
 
     # -- layout ----------------------------------------------------------------------------
@@ -117,15 +120,14 @@ class ChecklistStep(QWidget):
         self.basis.setWordWrap(True)
         self.basis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.basis.setStyleSheet(NOTE_STYLE)
-        self.answer_row = QHBoxLayout()
+        self.answer_row = WrapLayout()   # wraps on a narrow window rather than clipping labels
         self.answer_row.setContentsMargins(0, 0, 0, 0)
         self.answer_group = QButtonGroup(self)
         self.answer_group.setExclusive(True)
         self.saved_label = QLabel()
         self.saved_label.setObjectName("saved_state")
         answers = QHBoxLayout()
-        answers.addLayout(self.answer_row)
-        answers.addStretch(1)
+        answers.addLayout(self.answer_row, 1)
         answers.addWidget(self.saved_label)
         self.message = MessageLabel()
         self.message.setObjectName("item_message")
@@ -151,12 +153,12 @@ class ChecklistStep(QWidget):
         self.auto_advance.setChecked(True)
         self.keys_hint = QLabel(tr("ver_ui.item.keys_hint"))
         self.keys_hint.setStyleSheet(NOTE_STYLE)
+        self.keys_hint.setWordWrap(True)   # a long hint must not widen the window
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.next_button)
         nav.addWidget(self.auto_advance)
-        nav.addStretch(1)
-        nav.addWidget(self.keys_hint)
+        nav.addWidget(self.keys_hint, 1, Qt.AlignmentFlag.AlignRight)
 
         detail = QWidget()
         box = QVBoxLayout(detail)

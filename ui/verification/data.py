@@ -15,6 +15,7 @@ from ohinspect.i18n import tr
 from ohinspect.services.attachments import attachment_path
 from ohinspect.services.drafts import Draft, load_draft
 from ohinspect.services.inspection_queries import InspectionView, get_inspection_view
+from ohinspect.services.inspection_inputs import AUDIT_KINDS
 from ohinspect.services.inspections import add_item_photo
 from ohinspect.store.changes import OpResult
 from ohinspect.store.database import Store
@@ -69,11 +70,38 @@ def documents_dir(store: Store) -> Path:
     return store.data_dir / "documents"
 
 
+#: the documents of a signed record, by kind: the name of each file
+FILE_KEYS = {"record": "ver_ui.file.record", "opinion": "ver_ui.file.opinion",
+             "audit": "aud_ui.file.audit"}
+
+
+def is_audit(view: InspectionView) -> bool:
+    return view.inspection.kind in AUDIT_KINDS
+
+
+def document_kinds(view: InspectionView) -> tuple[str, ...]:
+    """The documents of a signed record: an audit has its audit record (a notice is issued from
+    its findings afterwards); a verification its 现场检查笔录 and 卫生监督意见书."""
+    return ("audit",) if is_audit(view) else ("record", "opinion")
+
+
+def flow_title(view: InspectionView) -> str:
+    """The flow's title: 三同时核查 of party · project · stage, or the audit's kind: party ·
+    checklist."""
+    ins = view.inspection
+    if is_audit(view):
+        what = " · ".join((view.enterprise.name, view.template.title()))
+        return tr("aud_ui.title", kind=tr(f"audit.kind.{ins.kind}"), what=what)
+    project = view.project.name if view.project is not None else ""
+    parts = [view.enterprise.name, project, stage_name(ins.stage)]
+    return tr("ver_ui.title", what=" · ".join(p for p in parts if p))
+
+
 def document_file(store: Store, view: InspectionView, kind: str) -> Path:
     """Where a generated PDF goes: ``documents/<kind>_<number>.pdf`` beside the store."""
     ins = view.inspection
     number = (ins.opinion_number if kind == "opinion" else ins.record_number) or ins.id[:8]
-    stem = tr(f"ver_ui.file.{kind}", number=number)
+    stem = tr(FILE_KEYS[kind], number=number)
     safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in stem)
     return documents_dir(store) / f"{safe}.pdf"
 
@@ -131,9 +159,12 @@ def default_opinion_days(view: InspectionView, finding_ids: list[str]) -> int:
 
 
 def render_document(store: Store, kind: str, inspection_id: str, out: Path) -> Path:
-    """现场检查笔录 (``record``) or 卫生监督意见书 (``opinion``) as a PDF (runs off the GUI thread)."""
+    """现场检查笔录 (``record``), 卫生监督意见书 (``opinion``) or an audit record (``audit``) as
+    a PDF (runs off the GUI thread)."""
     from ohinspect.reports import render_inspection_record, render_supervision_opinion
+    from ohinspect.reports.audit import render_audit_report
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    render = render_supervision_opinion if kind == "opinion" else render_inspection_record
+    render = {"opinion": render_supervision_opinion, "audit": render_audit_report}.get(
+        kind, render_inspection_record)
     return Path(render(store, inspection_id, out))

@@ -11,7 +11,7 @@ widgets and the draft), :mod:`ui.verification.flow_steps` (step navigation),
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ohinspect.errors import OHInspectError
@@ -34,10 +34,11 @@ from ui.verification.flow_steps import (
 )
 from ui.verification.model import FlowModel
 from ui.widgets.autosave import DraftAutosave
+from ui.widgets.dialogs import available_area, scroll_content
 
 __all__ = [
     "CHECKLIST", "FINDINGS", "LOCKED", "SIGNATURES", "STEPS", "SUMMARY", "VerificationFlow",
-    "open_verification",
+    "open_verification", "place_window",
 ]
 
 WINDOW_SIZE = (1280, 720)    # fits 1366×768 with the task bar
@@ -154,17 +155,23 @@ def open_verification(ctx: AppContext, inspection_id: str,
     flow.setWindowTitle(tr("ver_ui.loading"))
     _open_windows[inspection_id] = flow
     flow.destroyed.connect(lambda *_a, f=flow: _forget(f))
-    screen = QGuiApplication.primaryScreen()
-    available = screen.availableGeometry() if screen is not None else None
+    place_window(flow)
+    return flow
+
+
+def place_window(window: QWidget) -> None:
+    """Show a flow window at its size, or maximised on a screen too small for it (where its
+    content scrolls rather than growing past the screen: 1366×768 at 150 %)."""
+    scroll_content(window)
+    available = available_area(window)
     width, height = WINDOW_SIZE
     if available is not None and (available.width() < width + 40 or
                                   available.height() < height + 60):
-        flow.setGeometry(available)   # also where no window manager maximises
-        flow.showMaximized()
+        window.setGeometry(available)   # also where no window manager maximises
+        window.showMaximized()
     else:
-        flow.resize(width, height)
-        flow.show()
-    return flow
+        window.resize(width, height)
+        window.show()
 
 
 def _forget(flow: VerificationFlow) -> None:

@@ -25,8 +25,8 @@ from ui.verification.data import (
     DRAFT_FORM,
     FlowState,
     default_opinion_days,
+    flow_title,
     resume_item,
-    stage_name,
 )
 from ui.verification.findings_step import FindingsStep
 from ui.verification.flow_steps import CHECKLIST, LOCKED, STEPS
@@ -138,9 +138,7 @@ class FlowLayout:
     def _fill(self, state: FlowState) -> None:
         view = state.view
         ins = view.inspection
-        project = view.project.name if view.project is not None else ""
-        parts = [view.enterprise.name, project, stage_name(ins.stage)]
-        self.title.setText(tr("ver_ui.title", what=" · ".join(p for p in parts if p)))
+        self.title.setText(flow_title(view))
         self.setWindowTitle(self.title.text())
         people = tr("ver_ui.list_sep").join(p.get("name", "") for p in ins.inspectors or []) \
             or "—"

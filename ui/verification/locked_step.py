@@ -1,5 +1,7 @@
-"""Step 5 (signed records): what was signed, the two documents generated in the background,
-and the way to correct a signed record — an amendment, a new draft that references it."""
+"""Step 5 (signed records): what was signed (for an audit its overall result), the documents
+generated in the background (a verification's record and opinion, an audit's record), a notice
+issued from the findings (ui.notices), and the way to correct a signed record — an amendment,
+a new draft that references it."""
 
 from __future__ import annotations
 
@@ -23,13 +25,16 @@ from ohinspect.i18n import tr
 from ohinspect.services.inspections import amend
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
-from ui.verification.data import document_file, render_document
+from ui.verification.data import document_file, document_kinds, is_audit, render_document
 from ui.verification.model import FlowModel
-from ui.widgets.dialogs import ok_cancel_buttons
+from ui.widgets.dialogs import fit_to_screen, ok_cancel_buttons
 from ui.widgets.inputs import NotesEdit
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
-KINDS = ("record", "opinion")
+KINDS = ("record", "opinion", "audit")
+GENERATE_KEYS = {"record": "ver_ui.locked.generate_record",
+                 "opinion": "ver_ui.locked.generate_opinion",
+                 "audit": "aud_ui.locked.generate_audit"}
 
 
 class AmendDialog(QDialog):
@@ -58,7 +63,7 @@ class AmendDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 260)
+        fit_to_screen(self, 520, 260)
 
     def submit(self) -> None:
         self.ok_button.setEnabled(False)
@@ -100,21 +105,24 @@ class LockedStep(QWidget):
         self.facts = QFormLayout()
         self.facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fact_labels: dict[str, QLabel] = {}
-        for key in ("record_number", "opinion_number", "locked_at", "findings", "amends"):
+        for key in ("record_number", "opinion_number", "overall_result", "locked_at", "findings",
+                    "amends"):
             value = QLabel()
             value.setObjectName(f"fact_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fact_labels[key] = value
-            self.facts.addRow(tr(f"ver_ui.locked.{key}"), value)
+            self.facts.addRow(tr("aud_ui.locked.overall_result") if key == "overall_result"
+                              else tr(f"ver_ui.locked.{key}"), value)
 
         docs = QGroupBox(tr("ver_ui.locked.documents"))
         docs_box = QVBoxLayout(docs)
         self.generate_buttons: dict[str, QPushButton] = {}
         self.open_buttons: dict[str, QPushButton] = {}
         self.doc_status: dict[str, QLabel] = {}
+        self.doc_rows: dict[str, QWidget] = {}
         for kind in KINDS:
-            generate = QPushButton(tr(f"ver_ui.locked.generate_{kind}"))
+            generate = QPushButton(tr(GENERATE_KEYS[kind]))
             generate.setObjectName(f"btn_generate_{kind}")
             generate.setAutoDefault(False)
             generate.clicked.connect(lambda _c=False, k=kind: self.generate(k))
@@ -127,13 +135,25 @@ class LockedStep(QWidget):
             open_button.setAutoDefault(False)
             open_button.clicked.connect(lambda _c=False, k=kind: self.open_file(k))
             open_button.hide()
-            row = QHBoxLayout()
+            row_widget = QWidget()
+            row = QHBoxLayout(row_widget)
+            row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(generate)
             row.addWidget(status, 1)
             row.addWidget(open_button)
-            docs_box.addLayout(row)
+            docs_box.addWidget(row_widget)
             self.generate_buttons[kind], self.doc_status[kind] = generate, status
-            self.open_buttons[kind] = open_button
+            self.open_buttons[kind], self.doc_rows[kind] = open_button, row_widget
+        self.notice_button = QPushButton(tr("aud_ui.locked.issue_notice"))
+        self.notice_button.setObjectName("btn_issue_notice")
+        self.notice_button.setAutoDefault(False)
+        self.notice_button.setToolTip(tr("aud_ui.locked.issue_notice_hint"))
+        self.notice_button.clicked.connect(self.issue_notice)
+        self.notice_dialog: QDialog | None = None
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice_button)
+        notice_row.addStretch(1)
+        docs_box.addLayout(notice_row)
 
         corr = QGroupBox(tr("ver_ui.locked.correction"))
         corr_box = QHBoxLayout(corr)
@@ -168,6 +188,14 @@ class LockedStep(QWidget):
         self.fact_labels["locked_at"].setText(locked_at)
         self.fact_labels["findings"].setText(tr("ver_ui.locked.findings_count",
                                                 count=len(view.findings)))
+        audit = is_audit(view)
+        self.fact_labels["overall_result"].setText(
+            tr(f"audit.result.{ins.overall_result}") if ins.overall_result else "—")
+        self.facts.setRowVisible(self.fact_labels["overall_result"], audit)
+        self.facts.setRowVisible(self.fact_labels["opinion_number"], not audit)
+        for kind, row in self.doc_rows.items():
+            row.setVisible(kind in document_kinds(view))
+        self.notice_button.setEnabled(bool(view.findings))
         amends = tr("ver_ui.locked.amends_text", reason=ins.amendment_reason) \
             if ins.amends_id else ""
         self.fact_labels["amends"].setText(amends)
@@ -227,6 +255,25 @@ class LockedStep(QWidget):
         path = self.files.get(kind)
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # -- notice ------------------------------------------------------------------------------
+    def issue_notice(self) -> None:
+        """责令改正通知书 / 卫生监督意见书 from the findings (slice I's dialog)."""
+        from ui.notices.dialog import IssueNoticeDialog
+
+        if self.notice_dialog is not None:
+            self.notice_dialog.raise_()
+            return
+        view = self.model.view
+        dialog = IssueNoticeDialog(self.ctx, view.enterprise.id, view.inspection.id, self)
+        dialog.setObjectName("issue_notice_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._notice_closed)
+        self.notice_dialog = dialog
+        dialog.open()
+
+    def _notice_closed(self, _result: int) -> None:
+        self.notice_dialog = None
 
     # -- amendment ---------------------------------------------------------------------------
     def start_amendment(self) -> None:

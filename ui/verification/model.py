@@ -3,6 +3,9 @@
 Answers are shown the moment they are given (optimistic) and written at once through
 ``ctx.perform`` on the serial write thread; a refused write puts back what is stored and says
 why next to the item. A note is written with its item's answer, debounced while typing.
+
+An audit item is graded once: choosing another grade for a graded item asks for a reason
+(``sig_change_requested``) and is written as an explicit change (:meth:`change_grade`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ohinspect.services.inspections import answer_item
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
 from ui.tasks import user_message
-from ui.verification.data import add_photo_file, is_finding, photo_required
+from ui.verification.data import add_photo_file, is_audit, is_finding, photo_required
 
 NOTE_DELAY_MS = 400   # ≤ 500 ms between the last key and the write
 
@@ -30,6 +33,7 @@ class FlowModel(QObject):
     sig_item_message = Signal(str, str)   # item id, message ("" clears)
     sig_photos_changed = Signal()
     sig_view_changed = Signal()           # a new InspectionView arrived
+    sig_change_requested = Signal(str, str)  # item id, grade: an audit grade change needs a reason
 
     def __init__(self, ctx: AppContext, view: InspectionView, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -101,10 +105,23 @@ class FlowModel(QObject):
     def answer(self, item_id: str, code: str) -> None:
         if self.locked:
             return
+        stored = self.saved.get(item_id, ("", ""))[0]
+        if is_audit(self.view) and stored and code != stored:
+            self.sig_change_requested.emit(item_id, code)
+            return
         if self._note_item == item_id:
             self.note_timer.stop()
         self.answers[item_id] = code
         self._write(item_id)
+
+    def change_grade(self, item_id: str, code: str, reason: str) -> None:
+        """Grade an audit item again, as an explicit change with its reason."""
+        if self.locked:
+            return
+        if self._note_item == item_id:
+            self.note_timer.stop()
+        self.answers[item_id] = code
+        self._write(item_id, reason)
 
     def set_note(self, item_id: str, note: str) -> None:
         """A keystroke in the note: written after a short pause (or when the field is left)."""
@@ -127,7 +144,7 @@ class FlowModel(QObject):
         if not self.is_saved(item_id):
             self._write(item_id)
 
-    def _write(self, item_id: str) -> None:
+    def _write(self, item_id: str, change_reason: str = "") -> None:
         code, note = self.answers[item_id], self.notes.get(item_id, "")
         self.pending[item_id] += 1
         self.writes += 1
@@ -150,8 +167,8 @@ class FlowModel(QObject):
             self.sig_answer_changed.emit(item_id)
             self.sig_item_message.emit(item_id, tr("ver_ui.item.save_failed", error=message))
 
-        self.ctx.perform(answer_item, self.inspection_id, item_id, code, note, on_done=done,
-                         on_error=failed)
+        self.ctx.perform(answer_item, self.inspection_id, item_id, code, note,
+                         change_reason=change_reason, on_done=done, on_error=failed)
 
     def is_saved(self, item_id: str) -> bool:
         if self.pending[item_id] or not self.answers.get(item_id):

@@ -219,6 +219,11 @@ class SignaturesStep(QWidget):
             self.grid.setRowStretch(row, 1)   # the pads share the height (up to their maximum)
         self.grid.setRowStretch(rows, 0)
         self.set_read_only(self.read_only)
+        # the boxes are made after the sign button: Tab goes through them first, as they read
+        chain = [w for box in self.boxes for w in box.findChildren(QWidget)
+                 if w.focusPolicy() & Qt.FocusPolicy.TabFocus] + [self.sign_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _changed(self) -> None:
         self.message.show_messages([])

@@ -1,6 +1,9 @@
-"""Starting a verification of one project stage: the header of the 现场检查笔录 (place, authority,
+"""Starting a checklist-driven inspection: the header of the 现场检查笔录 (place, authority,
 inspectors from the roster with their enforcement-ID numbers, recorder, the party's
-representative and title) → ``start_verification`` → the flow opens."""
+representative and title) → the start service → the flow opens.
+
+:class:`HeaderDialog` is the shared form; :class:`StartVerificationDialog` starts a verification
+of one project stage, ``ui.audits.start_dialog.StartAuditDialog`` an audit."""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from sqlalchemy.orm import Session
 
 from ohinspect.errors import FieldProblem, OHInspectError, ValidationError
 from ohinspect.i18n import tr
@@ -37,7 +42,7 @@ from ohinspect.store.models.staff import Inspector
 from ui.context import AppContext
 from ui.tasks import if_alive, user_message
 from ui.verification.data import stage_name
-from ui.widgets.dialogs import ok_cancel_buttons
+from ui.widgets.dialogs import fit_to_screen, ok_cancel_buttons
 from ui.widgets.field_form import FieldMessages, add_field_row
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, MessageLabel
 
@@ -46,39 +51,47 @@ FIELDS = ("place", "authority", "inspectors", "recorder", "party_representative"
 
 @dataclass
 class StartState:
-    project: Project
-    enterprise: Enterprise
+    project: Project | None       # None: an audit (its party is chosen in the dialog)
+    enterprise: Enterprise | None
     inspectors: list[Inspector]
     last_authority: str
     last_place: str
 
 
+def roster_for(session: Session, codes: tuple[str, ...]) -> list[Inspector]:
+    """The inspectors of these jurisdictions (all of them when none has any), by name."""
+    roster: dict[str, Inspector] = {}
+    for code in dict.fromkeys(codes):
+        if code:
+            roster.update({i.id: i for i in list_inspectors(session, code)})
+    if not roster:
+        roster = {i.id: i for i in list_inspectors(session, "")}
+    return sorted(roster.values(), key=lambda i: (i.name, i.id_no))
+
+
 def load_start_state(store: Store, project_id: str, jurisdiction: str) -> StartState:
     with store.read() as session:
         detail = get_project_detail(session, project_id)
-        roster: dict[str, Inspector] = {}
-        for code in dict.fromkeys((jurisdiction, detail.project.division_code)):
-            if code:
-                roster.update({i.id: i for i in list_inspectors(session, code)})
-        if not roster:
-            roster = {i.id: i for i in list_inspectors(session, "")}
+        people = roster_for(session, (jurisdiction, detail.project.division_code))
         earlier = list_inspections(session)
     authority = next((i.authority for i in earlier if i.authority), "")
     place = next((i.place for i in earlier if i.place and i.project_id == project_id), "")
-    people = sorted(roster.values(), key=lambda i: (i.name, i.id_no))
     return StartState(detail.project, detail.enterprise, people, authority, place)
 
 
-class StartVerificationDialog(QDialog):
+class HeaderDialog(QDialog):
+    """The header form shared by the start dialogs; a subclass asks for its state
+    (:meth:`request_state`), says what is started (:meth:`intro_text`) and starts it
+    (:meth:`start`). ``rows_above`` is a form for the subclass's own fields."""
+
     sig_started = Signal(str)     # the new inspection's id
 
-    def __init__(self, ctx: AppContext, project_id: str, stage: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("start_verification")
-        self.ctx, self.project_id, self.stage = ctx, project_id, stage
+        self.ctx = ctx
         self.saving = False
-        self.setWindowTitle(tr("ver_ui.start.title", stage=stage_name(stage)))
+        self.state: StartState | None = None
+        self.rows_above = QFormLayout()
         self.intro = QLabel(tr("ver_ui.loading"))
         self.intro.setWordWrap(True)
         self.place = QLineEdit()
@@ -107,23 +120,33 @@ class StartVerificationDialog(QDialog):
         self.start_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addLayout(self.rows_above)
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
-        self.resize(720, 480)
-        ctx.runner.run(load_start_state, ctx.store, project_id, ctx.settings.jurisdiction,
-                       on_done=self._loaded, on_error=self._load_failed)
+        fit_to_screen(self, 720, 480)
 
     def widget(self, name: str) -> QWidget:
         return getattr(self, name)
+
+    def request_state(self) -> None:
+        raise NotImplementedError
+
+    def intro_text(self, state: StartState) -> str:
+        raise NotImplementedError
+
+    def start(self, header: InspectionHeader) -> None:
+        """Send the start write; ``self._started`` / ``self._failed`` take its outcome."""
+        raise NotImplementedError
 
     # -- defaults ----------------------------------------------------------------------------
     @if_alive
     def _loaded(self, state: StartState) -> None:
         self.state = state
-        self.intro.setText(tr("ver_ui.start.intro", enterprise=state.enterprise.name,
-                              project=state.project.name, stage=stage_name(self.stage)))
-        self.place.setText(state.last_place or state.project.location or state.enterprise.address)
+        self.intro.setText(self.intro_text(state))
+        where = state.project.location if state.project is not None else ""
+        self.place.setText(state.last_place or where
+                           or (state.enterprise.address if state.enterprise else ""))
         self.authority.setText(state.last_authority)
         self.inspectors.blockSignals(True)
         for person in state.inspectors:
@@ -136,11 +159,16 @@ class StartVerificationDialog(QDialog):
         self.inspectors.blockSignals(False)
         if not state.inspectors:
             self.errors["inspectors"].show_messages([tr("ver_ui.start.roster_empty")], NOTE_STYLE)
-        if state.enterprise.legal_representative:
-            self.party_representative.setText(state.enterprise.legal_representative)
-            self.party_title.setText(tr("ver_ui.start.legal_representative"))
+        if state.enterprise is not None:
+            self.set_party(state.enterprise)
         self.start_button.setEnabled(True)
         self.place.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_party(self, enterprise: Enterprise) -> None:
+        """The party's legal representative as the person present (editable)."""
+        if enterprise.legal_representative:
+            self.party_representative.setText(enterprise.legal_representative)
+            self.party_title.setText(tr("ver_ui.start.legal_representative"))
 
     @if_alive
     def _load_failed(self, exc: BaseException) -> None:
@@ -194,8 +222,7 @@ class StartVerificationDialog(QDialog):
             return
         self.saving = True
         self.start_button.setEnabled(False)
-        self.ctx.perform(start_verification, self.project_id, self.stage, header,
-                         on_done=self._started, on_error=self._failed)
+        self.start(header)
 
     def _started(self, result: OpResult) -> None:
         self.saving = False
@@ -224,6 +251,32 @@ class StartVerificationDialog(QDialog):
         first = next((n for n in FIELDS if any(p.field == n for p in problems)), None)
         if first is not None:
             self.widget(first).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class StartVerificationDialog(HeaderDialog):
+    """Start the verification of one stage of a project."""
+
+    def __init__(self, ctx: AppContext, project_id: str, stage: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("start_verification")
+        self.project_id, self.stage = project_id, stage
+        self.setWindowTitle(tr("ver_ui.start.title", stage=stage_name(stage)))
+        self.request_state()
+
+    def request_state(self) -> None:
+        self.ctx.runner.run(load_start_state, self.ctx.store, self.project_id,
+                            self.ctx.settings.jurisdiction, on_done=self._loaded,
+                            on_error=self._load_failed)
+
+    def intro_text(self, state: StartState) -> str:
+        return tr("ver_ui.start.intro", enterprise=state.enterprise.name if state.enterprise
+                  else "", project=state.project.name if state.project else "",
+                  stage=stage_name(self.stage))
+
+    def start(self, header: InspectionHeader) -> None:
+        self.ctx.perform(start_verification, self.project_id, self.stage, header,
+                         on_done=self._started, on_error=self._failed)
 
 
 def start_verification_dialog(ctx: AppContext, project_id: str, stage: str,

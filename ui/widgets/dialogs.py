@@ -1,16 +1,22 @@
-"""Dialog parts: the OK / Cancel row, and the question asked when an editor with unsaved input
-is closed."""
+"""Dialog parts: the OK / Cancel row, the question asked when an editor with unsaved input
+is closed, and sizing a window to a small screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ohinspect.i18n import tr
@@ -67,3 +73,74 @@ class DiscardDraftMixin:
 
     def _keep_draft(self) -> None:
         raise NotImplementedError
+
+
+# -- small screens (1366×768, also at 150 % scaling: about 911×512 device-independent pixels) --
+FRAME_ALLOWANCE = (16, 40)   # a window manager's frame and title bar around a top-level window
+SCROLL_NAME = "screen_fit_scroll"
+
+
+class FittingScrollArea(QScrollArea):
+    """Asks for its content's full size (so ``adjustSize`` still grows a window to show new
+    messages) while it can shrink to any size and scroll."""
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        frame = 2 * self.frameWidth()
+        return inner.sizeHint() + QSize(frame, frame)
+
+
+def available_area(widget: QWidget) -> QRect | None:
+    """The available geometry (without task bars) of the screen ``widget`` is on, or of the
+    primary screen."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else None
+
+
+def fit_to_screen(window: QWidget, width: int | None = None, height: int | None = None) -> None:
+    """Size a top-level ``window`` to ``width``×``height`` (default: its size hint), never past
+    the available area of its screen. Its content moves into a scroll area (the trailing
+    button row stays below it), so a screen smaller than the content's minimum scrolls instead
+    of pushing the window past the screen's edge."""
+    hint = window.sizeHint()
+    width, height = width or hint.width(), height or hint.height()
+    scroll_content(window)
+    area = available_area(window)
+    if area is not None:
+        width = min(width, area.width() - FRAME_ALLOWANCE[0])
+        height = min(height, area.height() - FRAME_ALLOWANCE[1])
+    window.resize(width, height)
+
+
+def scroll_content(window: QWidget) -> QScrollArea | None:
+    """Move ``window``'s layout into a frameless, resizing scroll area (once); a trailing
+    :class:`QDialogButtonBox` stays outside it, always visible."""
+    layout = window.layout()
+    if layout is None or window.findChild(QScrollArea, SCROLL_NAME) is not None:
+        return None
+    last = layout.itemAt(layout.count() - 1) if layout.count() else None
+    buttons = last.widget() if last is not None else None
+    if isinstance(buttons, QDialogButtonBox):
+        layout.removeWidget(buttons)
+    else:
+        buttons = None
+    margins = layout.contentsMargins()
+    inner = QWidget()
+    inner.setLayout(layout)   # takes the layout (and its widgets) from ``window``
+    scroll = FittingScrollArea()
+    scroll.setObjectName(SCROLL_NAME)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(inner)
+    outer = QVBoxLayout(window)
+    outer.setContentsMargins(0, 0, 0, 0 if buttons is None else margins.bottom())
+    outer.addWidget(scroll, 1)
+    if buttons is not None:
+        row = QHBoxLayout()
+        row.setContentsMargins(margins.left(), 0, margins.right(), 0)
+        row.addWidget(buttons)
+        outer.addLayout(row)
+    return scroll
+

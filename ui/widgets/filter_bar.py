@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QTimer, Signal, SignalInstance
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from ohinspect.i18n import tr
+from ui.widgets.wrap_layout import WrapLayout
 
 SEARCH_DELAY_MS = 150
 
@@ -31,15 +32,23 @@ class DebouncedFilterBar(QWidget):
 
     def _lay_out(self, labelled: Iterable[tuple[str, QWidget, int]],
                  *trailing: QWidget) -> None:
-        """The search field, then each ``(label key, filter, stretch)``, then ``trailing``."""
-        layout = QHBoxLayout(self)
+        """The search field, then each ``(label key, filter, stretch)``, then ``trailing``; on a
+        narrow window they wrap onto a second row (a filter keeps its label beside it), and the
+        search field and the filters with a stretch widen to fill their row."""
+        layout = WrapLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
+        layout.addWidget(self.search)
         for key, widget, stretch in labelled:
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
             label = QLabel(tr(key))
             label.setBuddy(widget)
-            layout.addWidget(label)
-            layout.addWidget(widget, stretch)
+            row.addWidget(label)
+            row.addWidget(widget, 1)
+            if stretch:
+                pair.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            layout.addWidget(pair)
         for widget in trailing:
             layout.addWidget(widget)
 

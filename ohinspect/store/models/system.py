@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ohinspect.store.base import Base, UtcDateTime, utcnow
@@ -26,6 +26,12 @@ class OutboxEntry(Base):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        # one record's entries (push reads the newest, an acknowledgement deletes those up to
+        # the sent change_seq): without it SQLite scans the whole type per record
+        # (benchmarks/bench_sync_push.py, tests/integration/sync_proof/test_outbox_lookup_plan.py)
+        Index("ix_outbox_record", "record_type", "record_id", "change_seq"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_type: Mapped[str] = mapped_column(String(40), index=True)

@@ -1,0 +1,202 @@
+"""The supervisor dashboard on a store of about 1,000,000 records (issue 7 target: opens in
+≤ 1 s).
+
+Records (bulk inserts, not through the services: this measures the dashboard's queries): 50,000
+enterprises, 20,000 projects with 4 stages each, 100,000 inspections with 2 answers each,
+300,000 rectification items, 150,000 periodic reports and 3,000 signed sampling tasks with 4 posts,
+20 samples, 20 lab results and 4 noise measurements each — 1,011,000 in all. Cached under
+``$OHINSPECT_BENCH_CACHE`` (default ``~/.cache/ohinspect-bench``).
+Run: ``.venv/bin/python -m benchmarks.bench_dashboard``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from benchmarks.bench_overdue import MIX, timed
+from benchmarks.stores import store_dir
+from ohinspect.dashboards import Scope, compute_dashboard, coverage, inspectors, monitoring
+from ohinspect.dashboards import periodic, rectification
+from ohinspect.services.evaluation_samples import F_ML  # noqa: F401  (loads the catalogue early)
+from ohinspect.standards.divisions import load_divisions
+from ohinspect.store.base import new_id
+from ohinspect.store.database import Store
+from ohinspect.store.models import (Enterprise, Inspection, InspectionAnswer, LabResult,
+                                    NoiseMeasurement, PeriodicReport, Project, ProjectStage,
+                                    RectificationItem, Sample, SamplingPost, SamplingTask)
+
+TODAY = date(2026, 6, 30)
+SIZES = {"enterprises": 50_000, "projects": 20_000, "inspections": 100_000,
+         "items": 300_000, "reports": 150_000, "tasks": 3_000}
+STAGES = ("pre_assessment", "design", "control_effect", "acceptance")
+INDUSTRIES = ("0610", "1019", "3011", "2614", "3130", "3360", "4411", "1713")
+FACTORS = (("chem.toluene", 50.0), ("chem.benzene", 3.0), ("dust.cement", 4.0),
+           ("chem.methanol", 25.0))
+UTC = timezone.utc
+
+
+def _day(rng: random.Random, back: int, ahead: int = 0) -> date:
+    return TODAY + timedelta(days=rng.randint(-back, ahead))
+
+
+def _insert(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), 20_000):
+        conn.execute(insert(model.__table__), rows[start:start + 20_000])
+
+
+def _sampling(rng: random.Random, ents: list[dict[str, Any]], common: dict[str, Any],
+              n_tasks: int) -> dict[Any, list[dict[str, Any]]]:
+    out: dict[Any, list[dict[str, Any]]] = {SamplingTask: [], SamplingPost: [], Sample: [],
+                                            LabResult: [], NoiseMeasurement: []}
+    seq = 0
+    for t in range(n_tasks):
+        day = _day(rng, 365)
+        start = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=1)
+        task = {"id": new_id(), "enterprise_id": rng.choice(ents)["id"],
+                "task_number": f"CY{day:%Y%m%d}-B{t:05d}", "monitoring_type": "routine",
+                "planned_on": day, "status": "signed", "locked_at": start + timedelta(hours=9),
+                **common}
+        out[SamplingTask].append(task)
+        for p in range(4):
+            code, oel = FACTORS[p]
+            post = {"id": new_id(), "task_id": task["id"], "workshop": "生产车间",
+                    "post": f"岗位{p}", "workers": 6, "hazard_codes": [code, "phys.noise"],
+                    "exposure_hours_per_day": 8.0, "days_per_week": 5.0, **common}
+            out[SamplingPost].append(post)
+            for s in range(5):
+                seq += 1
+                sample = {"id": new_id(), "task_id": task["id"], "post_id": post["id"],
+                          "sample_number": f"B{seq:08d}", "kind": "personal",
+                          "hazard_code": code, "wearer": f"工人{s % 2}",
+                          "started_at": start + timedelta(hours=2 * (s // 2)),
+                          "ended_at": start + timedelta(hours=2 * (s // 2) + 2),
+                          "representative_hours": 2.0, "volume_l": 240.0,
+                          "flow_before_lpm": 2.0, "flow_after_lpm": 2.0,
+                          "fraction": "total" if code.startswith("dust.") else "", **common}
+                out[Sample].append(sample)
+                out[LabResult].append({
+                    "id": new_id(), "sample_id": sample["id"], "analyte": code,
+                    "value": round(oel * rng.uniform(0.1, 1.3), 3), "unit": "mg/m³",
+                    "lab": "合成实验室", "analysed_on": day + timedelta(days=3), **common})
+            out[NoiseMeasurement].append({
+                "id": new_id(), "task_id": task["id"], "post_id": post["id"], "point": f"点{p}",
+                "readings_db": [], "laeq_te_db": round(rng.uniform(78, 92), 1),
+                "exposure_hours": 8.0, "measured_at": start, **common})
+    return out
+
+
+def build(folder: Path) -> int:
+    rng = random.Random(7)
+    counties = [d.code for d in load_divisions() if d.code.startswith("62")
+                and not d.code.endswith("00")][:60]
+    now = datetime.now(UTC)
+    common = {"created_at": now, "modified_at": now, "author": "bench", "device_id": "bench",
+              "modified_by": "bench", "change_seq": 0}
+    ents = [{"id": new_id(), "name": f"合成企业{n:05d}有限公司", "uscc": f"91620000C{n:09d}",
+             "division_code": rng.choice(counties), "industry_code": rng.choice(INDUSTRIES),
+             "risk_class": rng.choice(("severe", "general")), **common}
+            for n in range(SIZES["enterprises"])]
+    tables: dict[Any, list[dict[str, Any]]] = {Enterprise: ents, Project: [], ProjectStage: [],
+                                               Inspection: [], InspectionAnswer: [],
+                                               RectificationItem: [], PeriodicReport: []}
+    people = [{"name": f"检查员{n:03d}", "id_no": f"6210242019{n:04d}"} for n in range(200)]
+    for n in range(SIZES["projects"]):
+        e = rng.choice(ents)
+        tables[Project].append({"id": new_id(), "enterprise_id": e["id"], "name": f"合成项目{n}",
+                                "division_code": e["division_code"],
+                                "risk_class": e["risk_class"], **common})
+        for i, stage in enumerate(STAGES):
+            done = _day(rng, 700, 100) - timedelta(days=90 * (3 - i))
+            tables[ProjectStage].append({"id": new_id(), "project_id": tables[Project][-1]["id"],
+                                         "stage": stage, "started_on": done - timedelta(days=30),
+                                         "completed_on": done, **common})
+    projects = tables[Project]
+    for n in range(SIZES["inspections"]):
+        verify = n % 4 == 0
+        p = rng.choice(projects) if verify else None
+        started = datetime.combine(_day(rng, 700), datetime.min.time(), UTC) + timedelta(hours=2)
+        ins = {"id": new_id(), "kind": "three_simultaneities" if verify else "workplace_audit",
+               "enterprise_id": p["enterprise_id"] if p else rng.choice(ents)["id"],
+               "project_id": p["id"] if p else None, "stage": "acceptance" if p else "",
+               "template_id": "bench", "template_version": 1, "template_snapshot": {},
+               "started_at": started, "inspectors": rng.sample(people, 2),
+               "status": "signed", "locked_at": started + timedelta(hours=3) if n % 5 else None,
+               **common}
+        tables[Inspection].append(ins)
+        for item in ("a1", "a2"):
+            tables[InspectionAnswer].append({"id": new_id(), "inspection_id": ins["id"],
+                                             "item_id": item, "answer": "conform", **common})
+    states, weights = zip(*MIX)
+    for n in range(SIZES["items"]):
+        status = rng.choices(states, weights)[0]
+        deadline = _day(rng, 700, 200)
+        closed_at = (datetime.combine(deadline + timedelta(days=rng.randint(-20, 15)),
+                                      datetime.min.time(), UTC) if status == "closed" else None)
+        tables[RectificationItem].append({
+            "id": new_id(), "enterprise_id": rng.choice(ents)["id"], "source_type": "inspection",
+            "source_id": new_id(), "source_ref": f"合卫监〔2026〕{n}号", "finding": f"第{n}项发现",
+            "requirement": "整改", "deadline": deadline, "status": status,
+            "closed_at": closed_at, **common})
+    for n in range(SIZES["reports"]):
+        tables[PeriodicReport].append({
+            "id": new_id(), "enterprise_id": rng.choice(ents)["id"],
+            "kind": "test" if n % 4 else "evaluation", "report_date": _day(rng, 1500),
+            "report_no": f"JC{n:07d}", "institution": "合成检测机构", "result": "pass", **common})
+    tables.update(_sampling(rng, ents, common, SIZES["tasks"]))
+    store = Store.open(folder)
+    try:
+        with store.write_engine.begin() as conn:
+            for model, rows in tables.items():
+                _insert(conn, model, rows)
+    finally:
+        store.close()
+    return sum(len(rows) for rows in tables.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    folder = store_dir("dashboard-1m")
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        total = build(folder)
+        (folder / ".complete").write_text(f"{total} records\n")
+        print(f"built {total} records in {time.perf_counter() - started:.1f} s at {folder}")
+    store = Store.open(folder)
+    try:
+        with store.read() as s:
+            print(f"{(folder / '.complete').read_text().strip()}; load average "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            print(f"  {'':44s} {'wall':>9s} {'CPU':>9s}")
+            for name, code in (("province 620000", "620000"), ("county 621024", "621024")):
+                scope = Scope(code, date(2026, 1, 1), TODAY, TODAY)
+                cases = {
+                    f"whole dashboard, {name}": lambda: compute_dashboard(s, scope),
+                    "  三同时 coverage": lambda: coverage.verification_coverage(s, scope),
+                    "  rectification": lambda: rectification.rectification_rates(s, scope),
+                    "  monitoring pass rate (evaluation)": lambda: monitoring.determinations(
+                        s, scope),
+                    "  periodic testing overdue": lambda: periodic.periodic_overdue(s, scope),
+                    "  inspections per inspector": lambda: inspectors.inspections_per_inspector(
+                        s, scope),
+                }
+                for label, fn in cases.items():
+                    wall, cpu, _ = timed(fn, args.runs)
+                    print(f"  {label:44s} {wall:7.0f}ms {cpu:7.0f}ms")
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Inspections per inspector (人均检查量) in the jurisdiction and period.
+
+Definition (seed 003 "双随机、一公开" supervision and seed 004 "查职业健康必查三同时": the
+workload behind the rates; shared/DOMAIN.md §5 "Employer inspection items"): every live
+inspection (三同时 verification, workplace or institution audit) of an enterprise of the
+jurisdiction started in [start, end] (local days) counts once for each inspector named on it
+(``Inspection.inspectors``, name and enforcement-ID number); ``signed`` counts the locked ones.
+An inspector is known by the ID number, else the name. Aggregated by SQL over ``json_each``
+(SQLite) grouped by inspector.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from ohinspect.dashboards.model import Column, DrillRow, Figure, Indicator, Scope
+from ohinspect.i18n import tr
+from ohinspect.store.models import Enterprise, Inspection
+
+ID = "inspectors"
+COLUMNS = (Column("inspections"), Column("signed"))
+
+
+def _people() -> Any:
+    return func.json_each(Inspection.inspectors).table_valued("value").alias("person")
+
+
+def _conditions(scope: Scope) -> list[Any]:
+    zone = datetime.now().astimezone().tzinfo
+    first = datetime.combine(scope.start, time.min, zone)
+    after = datetime.combine(scope.end + timedelta(days=1), time.min, zone)
+    return [Inspection.deleted_at.is_(None), Inspection.started_at >= first,
+            Inspection.started_at < after, scope.within(Enterprise.division_code)]
+
+
+def inspections_per_inspector(session: Session, scope: Scope) -> Indicator:
+    """One figure per inspector, the busiest first."""
+    person = _people()
+    name = func.json_extract(person.c.value, "$.name")
+    id_no = func.coalesce(func.json_extract(person.c.value, "$.id_no"), "")
+    key = case((id_no != "", id_no), else_=name)
+    total = func.count(func.distinct(Inspection.id))
+    stmt = (select(key, func.max(name), total,
+                   func.count(func.distinct(case((Inspection.locked_at.is_not(None),
+                                                  Inspection.id)))))
+            .select_from(Inspection).join(person, true())
+            .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+            .where(*_conditions(scope)).group_by(key).order_by(total.desc(), key))
+    figures = tuple(Figure(k, f"{label}（{k}）" if label != k else str(label),
+                           {"inspections": n, "signed": signed})
+                    for k, label, n, signed in session.execute(stmt))
+    return Indicator(ID, COLUMNS, "inspections", figures)
+
+
+def inspector_records(session: Session, scope: Scope, key: str) -> list[DrillRow]:
+    """The inspections of inspector ``key`` in the period, the latest first."""
+    person = _people()
+    name = func.json_extract(person.c.value, "$.name")
+    id_no = func.coalesce(func.json_extract(person.c.value, "$.id_no"), "")
+    stmt = (select(Inspection.id, Inspection.party_name, Enterprise.name, Inspection.kind,
+                   Inspection.locked_at, Inspection.started_at)
+            .select_from(Inspection).join(person, true())
+            .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+            .where(*_conditions(scope), or_(id_no == key, (id_no == "") & (name == key)))
+            .distinct().order_by(Inspection.started_at.desc(), Inspection.id))
+    return [DrillRow("inspection", iid, party or ent,
+                     f"{kind} · {tr('dash.drill.signed') if locked else tr('dash.drill.draft')}",
+                     started.astimezone().date() if started else None)
+            for iid, party, ent, kind, locked, started in session.execute(stmt)]

@@ -1,0 +1,121 @@
+"""What a dashboard is made of: a scope (jurisdiction and period), indicators made of figures,
+and the drill-down rows behind a figure (fetched lazily, never carried with the figures).
+
+Every indicator function of this package takes a read session and a :class:`Scope` and returns
+an :class:`Indicator`; its ``records`` companion takes the same plus a figure key and returns the
+:class:`DrillRow` list of the records behind that figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func
+
+from ohinspect.services.enterprise_queries import division_prefix
+
+#: how a column's numbers are shown: a count, or a share 0.0–1.0 shown as a percentage
+COUNT, PERCENT = "count", "percent"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A jurisdiction (GB/T 2260 code; "" = everything) and a period [start, end] (local dates);
+    ``today`` decides what is overdue (the end of the period when that is earlier)."""
+
+    jurisdiction: str
+    start: date
+    end: date
+    today: date
+
+    @property
+    def as_of(self) -> date:
+        return min(self.end, self.today)
+
+    @property
+    def prefix(self) -> str:
+        return division_prefix(self.jurisdiction) if self.jurisdiction else ""
+
+    @property
+    def group_digits(self) -> int:
+        """Figures per division one level below the jurisdiction (a county: itself)."""
+        return min(len(self.prefix) + 2, 6) if self.prefix else 2
+
+    def within(self, column: Any) -> Any:
+        """``column`` (a division code) lies in the jurisdiction: a range over the index."""
+        if not self.prefix:
+            return True
+        return and_(column >= self.prefix, column < self.prefix + "\uffff")
+
+    def group_of(self, column: Any) -> Any:
+        return func.substr(column, 1, self.group_digits)
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str              # translated as dash.col.<id>
+    kind: str = COUNT    # COUNT | PERCENT
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One bar: a group key (risk class, division, hazard code, section, inspector), its label
+    and its numbers by column id (None: no rate, nothing to divide by)."""
+
+    key: str
+    label: str
+    values: dict[str, float | int | None]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str                       # dash.ind.<id> is its title, dash.def.<id> its definition
+    columns: tuple[Column, ...]
+    chart: str                    # the column the bars show
+    figures: tuple[Figure, ...]
+    #: a rate's numerator columns and denominator column ("" for a plain count)
+    parts: tuple[str, ...] = field(default=())
+    whole: str = ""
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+    def overall(self) -> float | int | None:
+        """The indicator over all its figures: Σ parts ÷ Σ whole for a rate, else Σ chart."""
+        def total(col: str) -> int:
+            return sum(int(f.values.get(col) or 0) for f in self.figures)
+
+        if self.whole:
+            return rate(sum(total(c) for c in self.parts), total(self.whole))
+        return total(self.chart)
+
+    def chart_column(self) -> Column:
+        return next(c for c in self.columns if c.id == self.chart)
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    """A record behind a figure: its type and id (to open it) and what the list shows."""
+
+    record_type: str
+    record_id: str
+    title: str
+    detail: str
+    day: date | None = None
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def division_label(code: str) -> str:
+    """The name of a (possibly shortened) division code: 62 → 620000 → 甘肃省."""
+    from ohinspect.i18n import current_language
+    from ohinspect.standards.divisions import load_divisions
+
+    row = load_divisions().get(code.ljust(6, "0"))
+    if row is None:
+        return code
+    return row.name if current_language() == "zh_CN" else row.name_en

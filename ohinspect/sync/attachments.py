@@ -1,0 +1,115 @@
+"""Photos and scans travel by SHA-256, before the ``attachment`` records that name them:
+ask the server which blobs it lacks, then upload only those, chunk by chunk, resuming at the
+byte the server already holds (docs/design/issue6-sync.md "Attachments")."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ohinspect.errors import StoreError
+from ohinspect.i18n import tr
+from ohinspect.progress import Reporter
+from ohinspect.services.attachments import _write_file, attachment_path
+from ohinspect.store.database import Store
+from ohinspect.store.models import Attachment, OutboxEntry
+from ohinspect.sync.errors import SyncError, UploadOffsetMismatch
+from ohinspect.sync.transport import PlatformClient
+
+DISK_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+#: a blob whose offset keeps moving under us is given up after this many restarts
+MAX_RESTARTS = 3
+
+
+@dataclass
+class BlobStats:
+    uploaded: int = 0
+    bytes: int = 0
+    missing_locally: int = 0
+    downloaded: int = 0
+
+
+def pending_blob_hashes(store: Store) -> list[str]:
+    """SHA-256 of every file named by an attachment record still in the outbox."""
+    with store.read() as session:
+        newest = select(OutboxEntry.record_id, func.max(OutboxEntry.change_seq).label("m")) \
+            .where(OutboxEntry.record_type == Attachment.__record_type__) \
+            .group_by(OutboxEntry.record_id).subquery()
+        payloads = session.scalars(select(OutboxEntry.payload).join(
+            newest, (OutboxEntry.record_id == newest.c.record_id)
+            & (OutboxEntry.change_seq == newest.c.m))
+            .where(OutboxEntry.record_type == Attachment.__record_type__))
+        hashes: set[str] = set()
+        for text in payloads:
+            data = json.loads(text)
+            hashes.update(h for h in (data.get("sha256"), data.get("original_sha256")) if h)
+    return sorted(hashes)
+
+
+def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
+                   stats: BlobStats) -> None:
+    hashes = pending_blob_hashes(store)
+    group = client.limits.push_max_items
+    missing = []
+    for start in range(0, len(hashes), group):
+        reporter.check()
+        missing.extend(client.missing(hashes[start:start + group]))
+    total = len(missing)
+    for n, blob in enumerate(missing):
+        reporter.check()
+        reporter.progress(n, total, tr("sync.progress.uploading", done=n, total=total))
+        path = attachment_path(store, blob.sha256)
+        if not path.is_file():
+            stats.missing_locally += 1  # its record waits ("missing_blob") until the file is back
+            continue
+        _upload(client, blob.sha256, path.read_bytes(), blob.have_bytes, reporter, stats)
+        stats.uploaded += 1
+
+
+def _upload(client: PlatformClient, sha256: str, data: bytes, offset: int, reporter: Reporter,
+            stats: BlobStats) -> None:
+    size, chunk = len(data), client.limits.chunk_bytes
+    restarts = 0
+    if offset > size:
+        offset = 0
+    while offset < size:
+        reporter.check()
+        piece = data[offset:offset + chunk]
+        try:
+            client.put_chunk(sha256, offset, piece, size)
+        except UploadOffsetMismatch as exc:
+            restarts += 1
+            if restarts > MAX_RESTARTS or exc.have_bytes > size:
+                raise
+            offset = exc.have_bytes
+            continue
+        offset += len(piece)
+        stats.bytes += len(piece)
+
+
+def download_blobs(store: Store, client: PlatformClient, hashes: list[str], reporter: Reporter,
+                   stats: BlobStats) -> None:
+    """Fetch the files of received attachment records that this device does not have.
+
+    Written like every attachment (temp file, fsync, rename); a full disk is a StoreError with
+    its own message and leaves nothing half-written."""
+    todo = [h for h in dict.fromkeys(hashes) if not attachment_path(store, h).is_file()]
+    for n, sha256 in enumerate(todo):
+        reporter.check()
+        reporter.progress(n, len(todo), tr("sync.progress.downloading", done=n, total=len(todo)))
+        data = client.download(sha256)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SyncError(tr("sync.error.blob_corrupt", sha256=sha256[:12]), code="blob_corrupt")
+        try:
+            _write_file(store, sha256, data)
+        except StoreError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, OSError) and cause.errno in DISK_FULL:
+                raise SyncError(tr("sync.error.disk_full", path=store.attachments_dir),
+                                code="disk_full") from exc
+            raise SyncError(exc.user_message(), code="disk") from exc
+        stats.downloaded += 1

@@ -1,0 +1,237 @@
+"""The set-wise half of the merge (ohinspect/sync/merge.py): what a page needs from the store,
+read with a few ``IN`` queries, and the page's rows written with ``executemany``.
+
+Writes go in *runs*: consecutive operations of the same kind on the same table, in the order
+the record-by-record merge would issue them, each run inside one savepoint. A run the schema
+refuses (a lock trigger, a unique number already taken) is rolled back and replayed record by
+record, each in its own savepoint, so every record that fails becomes a conflict exactly as if
+the page had been applied one record at a time: the statements, their order and therefore the
+outcome are the same; only the number of round trips differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy.engine import Dialect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ohinspect.store.models import RECORD_TYPES, Base, OutboxEntry, SyncPending, SyncRecord
+from ohinspect.store.serialize import to_jsonable
+from ohinspect.sync import local
+
+Key = tuple[str, str]
+#: values per ``IN (…)`` list, well under SQLite's limit on bound variables
+CHUNK = 400
+INSERT, UPDATE, ORM = "insert", "update", "orm"
+
+
+def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+@lru_cache(maxsize=None)
+def _model_of_table(name: str) -> Any:
+    for mapper in Base.registry.mappers:
+        if mapper.local_table.name == name:
+            return mapper.class_
+    raise KeyError(name)
+
+
+@lru_cache(maxsize=None)
+def foreign_keys(record_type: str) -> tuple[tuple[str, Any], ...]:
+    """(column key, referenced model) of every foreign key of a record type."""
+    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]
+    return tuple((column.key, _model_of_table(fk.column.table.name))
+                 for column in table.columns for fk in column.foreign_keys)
+
+
+@lru_cache(maxsize=None)
+def _defaulted(record_type: str) -> tuple[str, ...]:
+    """Synced columns where the ORM replaces an inserted ``None`` by the column's default (it
+    leaves such a column out of its INSERT); a row with ``None`` there goes through the ORM."""
+    model = RECORD_TYPES[record_type]
+    return tuple(c.key for c in model.__table__.columns  # type: ignore[attr-defined]
+                 if c.key not in model.LOCAL_COLUMNS and not c.type.should_evaluate_none
+                 and (c.default is not None or c.server_default is not None))
+
+
+def existing_ids(session: Session, refs: Iterable[tuple[Any, Any]]) -> set[tuple[Any, Any]]:
+    """Which of the (model, primary key) pairs exist in the store."""
+    by_model: dict[Any, list[Any]] = {}
+    for model, pk in refs:
+        by_model.setdefault(model, []).append(pk)
+    found: set[tuple[Any, Any]] = set()
+    for model, pks in by_model.items():
+        (column,) = model.__mapper__.primary_key
+        for chunk in chunks(list(dict.fromkeys(pks))):
+            found.update((model, pk) for pk in session.scalars(select(column).where(
+                column.in_(chunk))))
+    return found
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record as the store holds it: column values and its sync payload."""
+
+    values: dict[str, Any]
+    payload: dict[str, Any]
+
+
+def current_rows(session: Session, keys: Iterable[Key]) -> dict[Key, Row]:
+    by_type: dict[str, list[str]] = {}
+    for record_type, record_id in keys:
+        by_type.setdefault(record_type, []).append(record_id)
+    found: dict[Key, Row] = {}
+    for record_type, ids in by_type.items():
+        model = RECORD_TYPES[record_type]
+        table = model.__table__  # type: ignore[attr-defined]
+        synced = [c.key for c in table.columns if c.key not in model.LOCAL_COLUMNS]
+        for chunk in chunks(ids):
+            for r in session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+                values = {c.key: r[c] for c in table.columns}
+                found[(record_type, values["id"])] = Row(
+                    values, {k: to_jsonable(values[k]) for k in synced})
+    return found
+
+
+def pending_keys(session: Session, keys: list[Key]) -> set[Key]:
+    """The records among ``keys`` with a local change waiting in the outbox."""
+    found: set[Key] = set()
+    for chunk in chunks(keys):
+        found.update((t, i) for t, i in session.execute(
+            select(OutboxEntry.record_type, OutboxEntry.record_id).distinct()
+            .where(tuple_(OutboxEntry.record_type, OutboxEntry.record_id).in_(chunk))))
+    return found
+
+
+def differs(record_type: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Would the ORM write anything (it compares each column with its type's equality)?"""
+    columns = RECORD_TYPES[record_type].__table__.columns  # type: ignore[attr-defined]
+    return any(not columns[k].type.compare_values(old[k], v) for k, v in new.items())
+
+
+@dataclass
+class Op:
+    """One record to write: an insert, an update, or a row left to the ORM."""
+
+    kind: str
+    record_type: str
+    values: dict[str, Any]
+    payload: dict[str, Any]
+    ok: bool = True
+
+
+def insert_kind(record_type: str, values: dict[str, Any]) -> str:
+    return ORM if any(values[k] is None for k in _defaulted(record_type)) else INSERT
+
+
+def _runs(ops: list[Op]) -> Iterator[list[Op]]:
+    run: list[Op] = []
+    for op in ops:
+        if run and (op.kind == ORM or (op.kind, op.record_type) != (run[0].kind,
+                                                                     run[0].record_type)):
+            yield run
+            run = []
+        run.append(op)
+    if run:
+        yield run
+
+
+@lru_cache(maxsize=256)
+def _statement(record_type: str, kind: str, dialect: Dialect) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT (every column) or UPDATE (every synced column, by id) of a record type for
+    ``executemany`` on the driver, and the columns its parameters come from, in order."""
+    model = RECORD_TYPES[record_type]
+    table = model.__table__  # type: ignore[attr-defined]
+    quote = dialect.identifier_preparer.quote
+    if kind == INSERT:
+        columns = list(table.columns)
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+    else:
+        columns = [c for c in table.columns if c.key not in model.LOCAL_COLUMNS | {"id"}]
+        sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns)}"
+               f" WHERE {quote(table.c.id.name)} = ?")
+        columns.append(table.c.id)
+    return sql, tuple((c.key, c.type.dialect_impl(dialect).bind_processor(dialect))
+                      for c in columns)
+
+
+def _execute(session: Session, run: list[Op]) -> None:
+    connection = session.connection()
+    sql, columns = _statement(run[0].record_type, run[0].kind, connection.dialect)
+    local_values = {"change_seq": 0}  # a received record is no local change
+    connection.exec_driver_sql(sql, [
+        tuple(convert(values[key]) if convert else values[key] for key, convert in columns)
+        for values in ({**op.values, **local_values} for op in run)])
+    if run[0].kind == UPDATE:  # the identity map must not keep the old version
+        model = RECORD_TYPES[run[0].record_type]
+        for op in run:
+            obj = session.identity_map.get(session.identity_key(model, op.values["id"]))
+            if obj is not None:
+                session.expire(obj)
+
+
+def _apply_one(session: Session, op: Op) -> bool:
+    savepoint = session.begin_nested()
+    try:
+        local.apply_payload(session, op.record_type, op.payload)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        return False
+    return True
+
+
+def write(session: Session, ops: list[Op]) -> None:
+    """Write ``ops`` in order; an op the schema refuses gets ``ok = False`` (nothing of it
+    written)."""
+    for run in _runs(ops):
+        if run[0].kind != ORM:
+            savepoint = session.begin_nested()
+            try:
+                _execute(session, run)
+                savepoint.commit()
+                continue
+            except IntegrityError:
+                savepoint.rollback()
+        for op in run:
+            op.ok = _apply_one(session, op)
+
+
+def set_bases(session: Session, bases: list[tuple[str, str, str, int | None]]) -> None:
+    """``local.set_base`` for many records: (record_type, record_id, base_hash, server_seq)."""
+    if not bases:
+        return
+    table = SyncRecord.__table__
+    stmt = sqlite_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.record_type, table.c.record_id],
+        set_={"base_hash": stmt.excluded.base_hash,
+              "server_seq": func.max(table.c.server_seq, stmt.excluded.server_seq)})
+    session.execute(stmt, [{"record_type": t, "record_id": i, "base_hash": h,
+                            "server_seq": seq or 0} for t, i, h, seq in bases])
+    for t, i, _, _ in bases:
+        obj = session.identity_map.get(session.identity_key(SyncRecord, (t, i)))
+        if obj is not None:
+            session.expire(obj)
+
+
+def take_waiting(session: Session) -> list[Any]:
+    """Every ``sync_pending`` row (oldest first), removed from the table."""
+    rows = session.execute(select(SyncPending.__table__).order_by(SyncPending.server_seq)).all()
+    session.execute(delete(SyncPending))  # ORM-enabled: the session forgets them too
+    return rows
+
+
+def put_waiting(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(SyncPending.__table__), rows)

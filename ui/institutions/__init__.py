@@ -1,0 +1,1 @@
+"""Institutions' capability records: staff and certificates, instruments, blind samples."""
