@@ -14,6 +14,7 @@ from typing import Any
 
 from ohinspect import __version__, cli_admin, cli_batches, cli_maintenance, cli_platform, cli_sync
 from ohinspect import cli_rectification
+from ohinspect import cli_dashboard
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import LANGUAGES, set_language, tr
 from ohinspect.paths import resolve_data_dir
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     COMMANDS.update(cli_platform.register(sub))
     COMMANDS.update(cli_batches.register(sub))
     COMMANDS.update(cli_rectification.register(sub))
+    COMMANDS.update(cli_dashboard.register(sub))
     return parser
 
 

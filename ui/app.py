@@ -94,6 +94,8 @@ class Application:
     def __init__(self, args: argparse.Namespace) -> None:
         self.demo = bool(args.demo)
         self.smoke = bool(args.smoke)
+        #: the first-run dialog asked to enrol with the platform once the store is open
+        self.enrol_now = bool(getattr(args, "enrol_now", False))
         self.data_dir = data_dir_for(args)
         self.settings: Settings = settings_for(args, self.data_dir)
         self.runner = TaskRunner()
@@ -122,6 +124,11 @@ class Application:
             self.window.repaint()  # painted now, not at the next event-loop turn
             print("ready", flush=True)
             QApplication.quit()
+        elif self.enrol_now:
+            self.enrol_now = False
+            self.window.show_page("sync")
+            page = self.window.page("sync")
+            page.ask_enrolment(then_sync=True)  # type: ignore[attr-defined]
         else:
             self._start_auto_sync()
         if not self.smoke and not self.demo:

@@ -202,6 +202,11 @@ class MainWindow(QMainWindow):
             self.pages[page_id] = widget
         return widget
 
+    def show_page(self, page_id: str) -> None:
+        """Switch to an area (the navigation follows)."""
+        self.nav.setCurrentRow(next(i for i, spec in enumerate(self._specs)
+                                    if spec.page_id == page_id))
+
     def _show_page(self, row: int) -> None:
         if 0 <= row < len(self._specs):
             self.page(self._specs[row].page_id)

@@ -80,6 +80,18 @@ def rectification_page(ctx: AppContext) -> QWidget:
     return RectificationPage(ctx)
 
 
+def review_page(ctx: AppContext) -> QWidget:
+    from ui.review import ReviewPage
+
+    return ReviewPage(ctx)
+
+
+def dashboards_page(ctx: AppContext) -> QWidget:
+    from ui.dashboards import DashboardsPage
+
+    return DashboardsPage(ctx)
+
+
 def page_specs() -> list[PageSpec]:
     from ui.enterprises.page import EnterprisesPage
 
@@ -90,5 +102,6 @@ def page_specs() -> list[PageSpec]:
         PageSpec("audits", "nav.audits", audits_page),
         PageSpec("rectification", "nav.rectification", rectification_page),
         PageSpec("sync", "nav.sync", sync_page),
-        PageSpec("review", "nav.review", None),
+        PageSpec("review", "nav.review", review_page),
+        PageSpec("dashboards", "nav.dashboards", dashboards_page),
     ]

@@ -20,13 +20,15 @@ from PySide6.QtWidgets import QApplication
 
 from ui.app import Application, choose_font, parse_args
 from ui.audits.shots import audit_shots
+from ui.dashboards.shots import dashboard_shots
 from ui.pages import page_specs
 from ui.rectification.shots import rectification_shots
+from ui.review.shots import review_shots
 from ui.sampling.shots import sampling_shots
 from ui.sync.shots import sync_shots
 
 
-def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(app: QApplication, condition, timeout_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
     import time
 
     deadline = time.monotonic() + timeout_s
@@ -84,6 +86,8 @@ def main(argv: list[str]) -> int:
         audit_shots(qt_app, app, out, wait_for)
         rectification_shots(qt_app, app, out, wait_for)
         sync_shots(qt_app, app, out, wait_for)
+        review_shots(qt_app, app, out, wait_for)
+        dashboard_shots(qt_app, app, out, wait_for)
         first_run_shot(qt_app, Path(data), out / "first_run.png")
         app.shutdown()
     print("\n".join(sorted(str(p) for p in out.glob("*.png"))))

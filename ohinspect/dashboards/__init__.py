@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -28,7 +28,8 @@ INDICATOR_IDS = (coverage.ID, rectification.ID, monitoring.BY_FACTOR, monitoring
                  periodic.ID, inspectors.ID)
 
 __all__ = ["COUNT", "INDICATOR_IDS", "PERCENT", "Column", "Dashboard", "DrillRow", "Figure",
-           "Indicator", "Scope", "check_scope", "compute_dashboard", "drill_down"]
+           "Indicator", "Scope", "assemble", "check_scope", "compute_dashboard", "drill_down",
+           "monitoring_indicators", "quick_indicators"]
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,35 @@ def check_scope(scope: Scope) -> None:
         raise ValidationError(problems)
 
 
+def quick_indicators(session: Session, scope: Scope, *,
+                     overrides: Mapping[str, int] | None = None) -> tuple[Indicator, ...]:
+    """The indicators aggregated by SQL alone (a screen shows them first)."""
+    check_scope(scope)
+    return (coverage.verification_coverage(session, scope),
+            rectification.rectification_rates(session, scope),
+            periodic.periodic_overdue(session, scope, overrides=overrides),
+            inspectors.inspections_per_inspector(session, scope))
+
+
+def monitoring_indicators(session: Session, scope: Scope) -> tuple[Indicator, ...]:
+    """The two monitoring pass rates (sampling tasks evaluated: slow the first time)."""
+    check_scope(scope)
+    found = monitoring.determinations(session, scope)
+    return (monitoring.pass_rate_by_factor(session, scope, found),
+            monitoring.pass_rate_by_industry(session, scope, found))
+
+
+def assemble(scope: Scope, indicators: Iterable[Indicator]) -> Dashboard:
+    """A dashboard of ``indicators`` in the order of :data:`INDICATOR_IDS`."""
+    by_id = {i.id: i for i in indicators}
+    return Dashboard(scope, tuple(by_id[i] for i in INDICATOR_IDS if i in by_id))
+
+
 def compute_dashboard(session: Session, scope: Scope, *,
                       overrides: Mapping[str, int] | None = None) -> Dashboard:
     """Every indicator for ``scope`` (figures only; records come from :func:`drill_down`)."""
-    check_scope(scope)
-    found = monitoring.determinations(session, scope)
-    return Dashboard(scope, (
-        coverage.verification_coverage(session, scope),
-        rectification.rectification_rates(session, scope),
-        monitoring.pass_rate_by_factor(session, scope, found),
-        monitoring.pass_rate_by_industry(session, scope, found),
-        periodic.periodic_overdue(session, scope, overrides=overrides),
-        inspectors.inspections_per_inspector(session, scope),
-    ))
+    return assemble(scope, quick_indicators(session, scope, overrides=overrides)
+                    + monitoring_indicators(session, scope))
 
 
 def drill_down(session: Session, scope: Scope, indicator_id: str, key: str, *,

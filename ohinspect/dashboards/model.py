@@ -18,6 +18,8 @@ from ohinspect.services.enterprise_queries import division_prefix
 
 #: how a column's numbers are shown: a count, or a share 0.0–1.0 shown as a percentage
 COUNT, PERCENT = "count", "percent"
+#: a jurisdiction code this short (a province, or "" for everything) is :attr:`Scope.wide`
+WIDE_PREFIX = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class Scope:
     @property
     def prefix(self) -> str:
         return division_prefix(self.jurisdiction) if self.jurisdiction else ""
+
+    @property
+    def wide(self) -> bool:
+        """A province or everything: so many enterprises that reading a table's rows of the
+        period beats going through the enterprises' index (the queries choose their plan)."""
+        return len(self.prefix) <= WIDE_PREFIX
 
     @property
     def group_digits(self) -> int:
@@ -78,6 +86,8 @@ class Indicator:
     #: a rate's numerator columns and denominator column ("" for a plain count)
     parts: tuple[str, ...] = field(default=())
     whole: str = ""
+    #: the overall figure when it is not a sum of the figures (records counted in several)
+    total: int | None = None
 
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)
@@ -89,7 +99,11 @@ class Indicator:
 
         if self.whole:
             return rate(sum(total(c) for c in self.parts), total(self.whole))
-        return total(self.chart)
+        return self.total if self.total is not None else total(self.chart)
+
+    def has_target(self) -> bool:
+        """Whether any figure carries a target (drawn as a dashed line)."""
+        return any(isinstance(f.values.get("target"), float) for f in self.figures)
 
     def chart_column(self) -> Column:
         return next(c for c in self.columns if c.id == self.chart)

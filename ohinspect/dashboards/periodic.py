@@ -6,9 +6,11 @@ risk class requires (intervals in ``resources/standards/periodic_testing.yaml``,
 the settings); at the scope's as-of day a required (employer, kind) is ``overdue`` when its last
 report's date plus the interval lies before that day and ``never`` when there is no report.
 lapsed share = (overdue + never) ÷ required. One figure per division one level below the
-jurisdiction; the last report per employer and kind is a GROUP BY over the index
-``ix_periodic_report_latest`` (enterprise_id, kind, report_date), compared with a cut-off date
-worked out per class in Python — the same arithmetic as ``due_dates.add_months``.
+jurisdiction, aggregated by SQL (GROUP BY division prefix): the last report of each employer
+and kind is a correlated MAX over the index ``ix_periodic_report_latest`` (enterprise_id,
+kind, report_date), compared with a cut-off date worked out once per class and kind in Python —
+the same arithmetic as ``due_dates.add_months``. (The index lacks ``deleted_at``, so each
+employer's reports are still read from the table.)
 """
 
 from __future__ import annotations
@@ -42,68 +44,72 @@ def cutoff(as_of: date, months: int) -> date:
     return day
 
 
-def _queries(session: Session, scope: Scope,
-             overrides: Mapping[str, int] | None) -> list[tuple[str, Any, Any, Any]]:
-    """Per required kind: (kind, last-report subquery, cut-off expression, class filter)."""
+def _last(kind: str, as_of: date) -> Any:
+    return (select(func.max(PeriodicReport.report_date))
+            .where(PeriodicReport.enterprise_id == Enterprise.id, PeriodicReport.kind == kind,
+                   PeriodicReport.deleted_at.is_(None), PeriodicReport.report_date <= as_of)
+            .scalar_subquery())
+
+
+def _employers(session: Session, scope: Scope, overrides: Mapping[str, int] | None,
+               group: str | None = None) -> tuple[Any, list[tuple[str, dict[str, date]]]]:
+    """A subquery of the employers in scope (id, name, group, class, last report per required
+    kind) and, per kind, the overdue cut-off date of each class that owes it."""
     rules = load_periodic_rules()
     classes = list(session.scalars(select(Enterprise.risk_class).distinct()))
-    out = []
+    kinds = []
     for kind in rules.kinds:
         cuts = {cls: cutoff(scope.as_of, months) for cls in classes
                 if (months := rules.interval(cls, kind, overrides)) is not None}
-        if not cuts:
-            continue
-        last = (select(PeriodicReport.enterprise_id.label("eid"),
-                       func.max(PeriodicReport.report_date).label("last"))
-                .where(PeriodicReport.kind == kind, PeriodicReport.deleted_at.is_(None),
-                       PeriodicReport.report_date <= scope.as_of)
-                .group_by(PeriodicReport.enterprise_id).subquery())
-        out.append((kind, last, case(cuts, value=Enterprise.risk_class),
-                    Enterprise.risk_class.in_(list(cuts))))
-    return out
-
-
-def _base(scope: Scope) -> list[Any]:
-    return [Enterprise.deleted_at.is_(None), Enterprise.org_kind == EMPLOYER,
-            scope.within(Enterprise.division_code)]
+        if cuts:
+            kinds.append((kind, cuts))
+    prefix = scope.group_of(Enterprise.division_code)
+    conds = [Enterprise.deleted_at.is_(None), Enterprise.org_kind == EMPLOYER,
+             scope.within(Enterprise.division_code)]
+    if group is not None:
+        conds.append(prefix == group)
+    sub = select(Enterprise.id.label("id"), Enterprise.name.label("name"), prefix.label("g"),
+                 Enterprise.risk_class.label("cls"),
+                 *(_last(kind, scope.as_of).label(f"k{i}") for i, (kind, _) in enumerate(kinds))
+                 ).where(*conds).subquery()
+    return sub, kinds
 
 
 def periodic_overdue(session: Session, scope: Scope, *,
                      overrides: Mapping[str, int] | None = None) -> Indicator:
     """One figure per division (module doc), ordered by code."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    group = scope.group_of(Enterprise.division_code)
-    for _kind, last, cut, in_classes in _queries(session, scope, overrides):
-        stmt = (select(group, func.count(),
-                       func.sum(case((last.c.last <= cut, 1), else_=0)),
-                       func.sum(case((last.c.last.is_(None), 1), else_=0)))
-                .outerjoin(last, last.c.eid == Enterprise.id)
-                .where(*_base(scope), in_classes).group_by(group))
-        for code, required, overdue, never in session.execute(stmt):
-            t = totals[code]
-            t[0] += required
-            t[1] += overdue
-            t[2] += never
+    sub, kinds = _employers(session, scope, overrides)
+    required, overdue, never = [], [], []
+    for i, (_kind, cuts) in enumerate(kinds):
+        owes = sub.c.cls.in_(list(cuts))
+        last = sub.c[f"k{i}"]
+        required.append(func.sum(case((owes, 1), else_=0)))
+        overdue.append(func.sum(case((owes & (last <= case(cuts, value=sub.c.cls)), 1),
+                                     else_=0)))
+        never.append(func.sum(case((owes & last.is_(None), 1), else_=0)))
+    if not kinds:
+        return Indicator(ID, COLUMNS, "lapsed_share", (), ("overdue", "never"), "required")
+    stmt = (select(sub.c.g, sum(required[1:], required[0]), sum(overdue[1:], overdue[0]),
+                   sum(never[1:], never[0])).group_by(sub.c.g).order_by(sub.c.g))
     figures = tuple(Figure(code, division_label(code), {
-        "required": t[0], "overdue": t[1], "never": t[2],
-        "lapsed_share": rate(t[1] + t[2], t[0])}) for code, t in sorted(totals.items()))
+        "required": req, "overdue": late, "never": none,
+        "lapsed_share": rate(late + none, req)})
+        for code, req, late, none in session.execute(stmt) if req)
     return Indicator(ID, COLUMNS, "lapsed_share", figures, ("overdue", "never"), "required")
 
 
 def periodic_records(session: Session, scope: Scope, key: str, *,
                      overrides: Mapping[str, int] | None = None) -> list[DrillRow]:
     """The overdue and never-reported (employer, kind) of division ``key``, oldest first."""
-    rows: list[DrillRow] = []
-    for kind, last, cut, in_classes in _queries(session, scope, overrides):
-        stmt = (select(Enterprise.id, Enterprise.name, last.c.last)
-                .outerjoin(last, last.c.eid == Enterprise.id)
-                .where(*_base(scope), in_classes,
-                       scope.group_of(Enterprise.division_code) == key,
-                       (last.c.last.is_(None)) | (last.c.last <= cut)))
-        for eid, name, day in session.execute(stmt):
-            state = (tr("dash.drill.never", kind=tr(f"due.kind.{kind}")) if day is None else
-                     tr("dash.drill.last_report", kind=tr(f"due.kind.{kind}"),
-                        day=day.isoformat()))
+    sub, kinds = _employers(session, scope, overrides, key)
+    rows = []
+    for eid, name, _g, cls, *lasts in session.execute(select(sub)):
+        for (kind, cuts), day in zip(kinds, lasts):
+            if cls not in cuts or (day is not None and day > cuts[cls]):
+                continue
+            label = tr(f"due.kind.{kind}")
+            state = (tr("dash.drill.never", kind=label) if day is None else
+                     tr("dash.drill.last_report", kind=label, day=day.isoformat()))
             rows.append(DrillRow("enterprise", eid, name, state, day))
     rows.sort(key=lambda r: (r.day is not None, r.day or date.min, r.title))
     return rows

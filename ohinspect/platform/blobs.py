@@ -2,8 +2,10 @@
 
 A blob's bytes are rows of ``platform_blob_chunk`` appended in upload order, each chunk in its
 own transaction, so an interrupted upload keeps every chunk that was acknowledged and resumes at
-``have_bytes``. When the last byte arrives the whole blob is hashed: a mismatch discards it
-(422); a complete blob is immutable and uploading it again is harmless.
+``have_bytes``. When the last byte arrives the whole blob is hashed — the chunks held before and
+the last one still in memory, so a blob sent in one chunk is never read back — and a mismatch
+discards it before that chunk is stored (422); a complete blob is immutable and uploading it
+again is harmless.
 """
 
 from __future__ import annotations
@@ -72,8 +74,6 @@ def put_chunk(engine: Engine, sha256: str, start: int, total: int, data: bytes) 
         query = select(bl).where(bl.c.sha256 == sha256)
         row = conn.execute(query.with_for_update() if is_postgres(conn) else query).first()
         if row is None:
-            conn.execute(insert(bl).values(sha256=sha256, size=total, have_bytes=0,
-                                           complete=False))
             have, size, complete = 0, total, False
         else:
             have, size, complete = int(row.have_bytes), int(row.size), bool(row.complete)
@@ -83,16 +83,22 @@ def put_chunk(engine: Engine, sha256: str, start: int, total: int, data: bytes) 
             raise ApiError(409, "size_mismatch", {"have_bytes": have}, size=size)
         if start != have:
             raise ApiError(409, "range_mismatch", {"have_bytes": have}, have=have)
-        conn.execute(insert(ch).values(sha256=sha256, start=start, data=data))
-        have += len(data)
-        done = have == size
-        if done and _digest(conn, sha256) != sha256:
+        done = have + len(data) == size
+        verified = not done or _digest(conn, sha256, have, data) == sha256
+        if verified:
+            have += len(data)
+        else:  # nothing of it is kept: the client starts again from byte 0
             conn.execute(delete(ch).where(ch.c.sha256 == sha256))
-            conn.execute(update(bl).where(bl.c.sha256 == sha256).values(have_bytes=0))
-            return _state(sha256, size, 0, False), False  # the reset is committed
-        conn.execute(update(bl).where(bl.c.sha256 == sha256).values(have_bytes=have,
-                                                                    complete=done))
-        return _state(sha256, size, have, done), True
+            have = 0
+        state = _state(sha256, size, have, done and verified)  # also the blob's row
+        if row is None:
+            conn.execute(insert(bl).values(**state))
+        else:
+            conn.execute(update(bl).where(bl.c.sha256 == sha256).values(
+                have_bytes=have, complete=state["complete"]))
+        if verified:
+            conn.execute(insert(ch).values(sha256=sha256, start=start, data=data))
+        return state, verified  # a reset is committed too
 
     state, verified = run_write(engine, work)
     if not verified:
@@ -114,10 +120,14 @@ def _chunks(conn: Connection, sha256: str, start: int = 0) -> Iterator[tuple[int
         yield int(row.start), bytes(row.data)
 
 
-def _digest(conn: Connection, sha256: str) -> str:
+def _digest(conn: Connection, sha256: str, stored: int, last: bytes) -> str:
+    """SHA-256 of the ``stored`` bytes already held followed by ``last`` (the chunk that
+    completes the blob, still in memory: a blob sent in one chunk is never read back)."""
     h = hashlib.sha256()
-    for _, data in _chunks(conn, sha256):
-        h.update(data)
+    if stored:
+        for _, data in _chunks(conn, sha256):
+            h.update(data)
+    h.update(last)
     return h.hexdigest()
 
 

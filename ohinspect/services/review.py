@@ -21,6 +21,7 @@ from ohinspect.services.inspection_amendments import amend_in
 from ohinspect.services.review_queue import (QueueFilter, ReturnedItem, ReviewItem, own_device,
                                              returned_to_me, review_queue)
 from ohinspect.services.review_rules import kind_of, load_rules
+from ohinspect.store.base import SyncMixin
 from ohinspect.store.changes import OpResult, changed
 from ohinspect.store.database import Store
 from ohinspect.store.models import (RECORD_TYPES, BatchVersion, Inspection, ReviewDecision,
@@ -47,7 +48,7 @@ def is_synced(session: Session, decision_id: str) -> bool:
 
 
 def _check(session: Session, actor: Actor, role: str, record_type: str, record_id: str,
-           decision: str, comments: str) -> object:
+           decision: str, comments: str) -> SyncMixin:
     rules = load_rules()
     problems: list[FieldProblem] = []
 
@@ -69,7 +70,7 @@ def _check(session: Session, actor: Actor, role: str, record_type: str, record_i
                 record_id=record_id)
     elif not rules.self_review and obj.author == actor.user:
         problem("record_id", "review.error.own_record", author=obj.author)
-    if problems:
+    if problems or obj is None:
         raise ValidationError(problems)
     return obj
 
@@ -82,7 +83,7 @@ def decide(store: Store, actor: Actor, record_type: str, record_id: str, decisio
     with store.unit_of_work(actor) as uow:
         s = uow.session
         obj = _check(s, actor, role, record_type, record_id, decision, comments)
-        record_hash = content_hash(obj.sync_payload())  # type: ignore[attr-defined]
+        record_hash = content_hash(obj.sync_payload())
         row = s.scalars(select(ReviewDecision).where(
             ReviewDecision.record_type == record_type, ReviewDecision.record_id == record_id,
             ReviewDecision.record_hash == record_hash, ReviewDecision.reviewer == actor.user,
@@ -97,7 +98,7 @@ def decide(store: Store, actor: Actor, record_type: str, record_id: str, decisio
         if row is None:
             row = ReviewDecision(
                 record_type=record_type, record_id=record_id, record_hash=record_hash,
-                reviewer=actor.user, record_author=obj.author,  # type: ignore[attr-defined]
+                reviewer=actor.user, record_author=obj.author,
                 jurisdiction=LocalScopes(s, {}).scope((record_type, record_id)) or "")
             action = "review.decided"
         else:

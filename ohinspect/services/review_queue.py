@@ -56,6 +56,7 @@ class ReviewItem:
     record_id: str
     kind: str
     title: str
+    enterprise_id: str
     enterprise: str
     division_code: str
     author: str
@@ -76,6 +77,7 @@ class ReturnedItem:
     record_id: str
     kind: str
     title: str
+    enterprise_id: str
     correction_id: str | None    # the amendment draft or signed amendment, once started
     correctable: bool            # the type has an amendment service
 
@@ -141,7 +143,7 @@ def review_queue(session: Session, filters: QueueFilter = QueueFilter()) -> list
     items = []
     for obj, ent, title, when in _candidates(session, rules, own_device(session)):
         key = (obj.__record_type__, obj.id)
-        item = ReviewItem(key[0], obj.id, kind_of(obj), title, ent.name, ent.division_code,
+        item = ReviewItem(key[0], obj.id, kind_of(obj), title, ent.id, ent.name, ent.division_code,
                           obj.author, local_day(when), content_hash(obj.sync_payload()),
                           decisions.get(key))
         if _wanted(item, filters):
@@ -164,7 +166,8 @@ def returned_to_me(session: Session, user: str) -> list[ReturnedItem]:
         if obj is None or obj.author != user:
             continue
         out.append(ReturnedItem(_decided(row), row.record_type, row.record_id, kind_of(obj),
-                                _title(session, obj), _correction(session, obj),
+                                _title(session, obj), _enterprise_id(session, obj),
+                                _correction(session, obj),
                                 row.record_type in rules.amendable))
     return out
 
@@ -176,6 +179,13 @@ def _title(session: Session, obj: Any) -> str:
         return obj.task_number
     item = session.get(RectificationItem, obj.item_id)
     return item.finding if item is not None else ""
+
+
+def _enterprise_id(session: Session, obj: Any) -> str:
+    if isinstance(obj, RectificationEvent):
+        item = session.get(RectificationItem, obj.item_id)
+        return item.enterprise_id if item is not None else ""
+    return str(obj.enterprise_id)
 
 
 def _correction(session: Session, obj: Any) -> str | None:

@@ -186,6 +186,20 @@ def verify_backup(archive: Path) -> BackupManifest:
                           manifest.get("schema_revision"), files)
 
 
+def migration_backup(data_dir: Path, source: Path, revision: str) -> Path:
+    """Copy the store (backup API) into ``backups/`` before upgrading it from ``revision``, then
+    keep only the newest ``keep_before_migration`` of these copies (oldest removed first)."""
+    cfg = backup_config()
+    stamp = datetime.now(timezone.utc).strftime(STAMP_FORMAT)
+    made = backup_store(source, backups_dir(data_dir)
+                        / f"{cfg['migration_prefix']}{revision}-{stamp}.sqlite3")
+    copies = sorted(backups_dir(data_dir).glob(f"{cfg['migration_prefix']}*.sqlite3"),
+                    key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+    for old in copies[max(1, int(cfg["keep_before_migration"])):]:
+        old.unlink(missing_ok=True)
+    return made
+
+
 def daily_backups(data_dir: Path) -> list[Path]:
     """The daily backups, newest first (their names sort by time)."""
     cfg = backup_config()

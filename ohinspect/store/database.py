@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +14,7 @@ from ohinspect.errors import StoreError
 from ohinspect.i18n import tr
 from ohinspect.store import migrations
 from ohinspect.store.audit import append_audit
-from ohinspect.store.backup import backup_store
+from ohinspect.store.backup import migration_backup
 from ohinspect.store.base import new_id, utcnow
 from ohinspect.store.engine import make_engine
 from ohinspect.store.models import StoreMeta
@@ -92,8 +91,7 @@ class Store:
         head = migrations.head_revision(script_location)
         if revision != head:
             if revision is not None:
-                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-                backup_store(path, data_dir / "backups" / f"before-migration-{revision}-{stamp}.sqlite3")
+                migration_backup(data_dir, path, revision)
             try:
                 migrations.upgrade_to_head(path, script_location)
             except Exception as exc:  # any failure: the transaction rolled back

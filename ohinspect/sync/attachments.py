@@ -7,7 +7,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from sqlalchemy import func, select
 
@@ -66,19 +68,23 @@ def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
         if not path.is_file():
             stats.missing_locally += 1  # its record waits ("missing_blob") until the file is back
             continue
-        _upload(client, blob.sha256, path.read_bytes(), blob.have_bytes, reporter, stats)
+        with path.open("rb") as file:
+            _upload(client, blob.sha256, file, blob.have_bytes, reporter, stats)
         stats.uploaded += 1
 
 
-def _upload(client: PlatformClient, sha256: str, data: bytes, offset: int, reporter: Reporter,
-            stats: BlobStats) -> None:
-    size, chunk = len(data), client.limits.chunk_bytes
+def _upload(client: PlatformClient, sha256: str, file: BinaryIO, offset: int,
+            reporter: Reporter, stats: BlobStats) -> None:
+    """Send the file from ``offset`` on, one chunk read at a time (a large scan is never
+    held in memory whole)."""
+    size, chunk = os.fstat(file.fileno()).st_size, client.limits.chunk_bytes
     restarts = 0
     if offset > size:
         offset = 0
     while offset < size:
         reporter.check()
-        piece = data[offset:offset + chunk]
+        file.seek(offset)
+        piece = file.read(chunk)
         try:
             client.put_chunk(sha256, offset, piece, size)
         except UploadOffsetMismatch as exc:

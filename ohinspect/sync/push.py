@@ -7,6 +7,7 @@ server acknowledges that record")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -16,10 +17,10 @@ from ohinspect.i18n import tr
 from ohinspect.progress import Reporter
 from ohinspect.store.base import new_id
 from ohinspect.store.database import Store
-from ohinspect.store.models import Attachment, OutboxEntry, SyncBatch, SyncConflict, SyncRecord
+from ohinspect.store.models import Attachment, OutboxEntry, SyncBatch, SyncConflict
 from ohinspect.store.serialize import canonical_json
 from ohinspect.store.uow import Actor
-from ohinspect.sync import local
+from ohinspect.sync import local, merge_bulk, push_bulk
 from ohinspect.sync.errors import BatchTooLarge, SyncError
 from ohinspect.sync.protocol import ACKNOWLEDGED, OUTCOMES, PushItem, PushResponse
 from ohinspect.sync.transport import PlatformClient, encode_json
@@ -72,18 +73,27 @@ def waiting_keys(session: Session, skip: set[Key]) -> list[tuple[str, str, int]]
     return sorted(keys, key=lambda k: (rank.get(k[0], (True, len(order))), k[2]))
 
 
-def _item(session: Session, record_type: str, record_id: str, change_seq: int,
-          base_hash: str | None = None, use_base: bool = False) -> PushItem | None:
-    entry = session.scalars(select(OutboxEntry).where(
-        OutboxEntry.record_type == record_type, OutboxEntry.record_id == record_id,
-        OutboxEntry.change_seq == change_seq)).first()
-    if entry is None:
-        return None
-    if not use_base:
-        base = session.get(SyncRecord, (record_type, record_id))
-        base_hash = base.base_hash if base is not None else None
-    return PushItem(record_type, record_id, entry.payload_hash, base_hash, entry.operation,
-                    json.loads(entry.payload))
+def _items(session: Session, keys: list[tuple[str, str, int]],
+           bases: Mapping[Key, str | None] | None = None) -> dict[tuple[str, str, int], PushItem]:
+    """The item of each key whose outbox entry still exists; base hashes from ``sync_record``
+    unless ``bases`` gives them (a resumed batch resends exactly what it sent)."""
+    entries = push_bulk.outbox_entries(session, keys)
+    if bases is None:
+        bases = push_bulk.base_hashes(session, [(t, i) for t, i, _ in entries])
+    return {(t, i, seq): PushItem(t, i, e.payload_hash, bases.get((t, i)), e.operation,
+                                  json.loads(e.payload))
+            for (t, i, seq), e in entries.items()}
+
+
+def _candidates(session: Session, keys: list[tuple[str, str, int]], window: int
+                ) -> Iterator[tuple[int, PushItem | None]]:
+    """(change_seq, item or None when its entry is gone) of each key, read ``window`` at a
+    time."""
+    for start in range(0, len(keys), window):
+        part = keys[start:start + window]
+        items = _items(session, part)
+        for key in part:
+            yield key[2], items.get(key)
 
 
 def build_batch(session: Session, device_id: str, keys: list[tuple[str, str, int]],
@@ -95,19 +105,20 @@ def build_batch(session: Session, device_id: str, keys: list[tuple[str, str, int
     seqs: list[int] = []
     pieces: list[bytes] = []
     size, used = overhead, 0
-    for record_type, record_id, change_seq in keys:
-        item = _item(session, record_type, record_id, change_seq)
+    for change_seq, item in _candidates(session, keys, max_items):
         if item is None:  # removed meanwhile (conflict taken theirs): nothing to send
             used += 1
             continue
         piece = encode_json(item.as_json())
-        if items and (len(items) >= max_items or size + len(piece) + 1 > max_bytes):
+        if items and size + len(piece) + 1 > max_bytes:
             break
         items.append(item)
         seqs.append(change_seq)
         pieces.append(piece)
         size += len(piece) + 1
         used += 1
+        if len(items) >= max_items:  # full: read no further window
+            break
     if not items:
         return None, used
     return Batch(batch_id, items, seqs, encode_batch(batch_id, device_id, pieces)), used
@@ -119,8 +130,10 @@ def _resume(session: Session, device_id: str) -> Batch | None:
     if row is None:
         return None
     items, seqs = [], []
-    for record_type, record_id, change_seq, digest, base_hash in row.item_keys:
-        item = _item(session, record_type, record_id, change_seq, base_hash, use_base=True)
+    found = _items(session, [(t, i, seq) for t, i, seq, _, _ in row.item_keys],
+                   {(t, i): base for t, i, _, _, base in row.item_keys})
+    for record_type, record_id, change_seq, digest, _ in row.item_keys:
+        item = found.get((record_type, record_id, change_seq))
         if item is None or item.hash != digest:
             return Batch(row.batch_id, [], [], b"")  # stale: forget it, build afresh
         items.append(item)
@@ -152,12 +165,14 @@ def apply_response(store: Store, actor: Actor, batch: Batch, response: PushRespo
     with store.unit_of_work(actor) as uow:
         s = uow.session
         counts = dict.fromkeys(OUTCOMES, 0)
+        acknowledged: dict[Key, int] = {}
+        bases: list[tuple[str, str, str, int | None]] = []
         for r in response.results:
             item, change_seq = sent[(r.record_type, r.id)]
             counts[r.outcome] += 1
             if r.outcome in ACKNOWLEDGED:
-                local.drop_outbox(s, r.record_type, r.id, change_seq)
-                local.set_base(s, r.record_type, r.id, r.hash, r.server_seq)
+                acknowledged[(r.record_type, r.id)] = change_seq
+                bases.append((r.record_type, r.id, r.hash, r.server_seq))
             elif r.outcome == "conflict":
                 assert r.server_payload is not None and r.server_hash is not None
                 local.add_conflict(s, r.record_type, r.id, canonical_json(item.payload), r.hash,
@@ -167,6 +182,8 @@ def apply_response(store: Store, actor: Actor, batch: Batch, response: PushRespo
                 stats.later.add((r.record_type, r.id))  # again once its parent went
             else:
                 stats.missing_blob += 1  # waits until its file reached the server
+        push_bulk.drop_acknowledged(s, acknowledged)
+        merge_bulk.set_bases(s, bases)
         row = s.get(SyncBatch, batch.batch_id)
         if row is not None:
             s.delete(row)

@@ -303,6 +303,8 @@ def _cli_invocations(demo: Path, tmp: Path, inspection_id: str) -> dict[str, lis
                   ["export-key", "--out", str(tmp / "device.key")]],
         "rectification": [["list", "--json"]],
         "due": [["list", "--json"]],
+        "dashboard": [["--jurisdiction", "621024", "--from", "2026-01-01", "--to", "2026-12-31",
+                       "--xlsx", str(tmp / "dash.xlsx"), "--pdf", str(tmp / "dash.pdf")]],
     }
 
 

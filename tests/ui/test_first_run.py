@@ -28,7 +28,7 @@ def test_roles_come_from_the_data_file(qtbot, tmp_path: Path) -> None:  # type: 
     qtbot.addWidget(dialog)
     assert role_ids() == ["inspector", "sampler", "supervisor", "admin"]
     assert [dialog.role.itemData(i) for i in range(1, dialog.role.count())] == role_ids()
-    assert not dialog.enrol.isEnabled()  # enrolment comes with sync
+    assert not dialog.enrol.isEnabled()  # nothing to enrol with before a platform is named
 
 
 def test_start_needs_every_answer_then_saves_them(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -75,3 +75,38 @@ def test_demo_window_says_demo_in_title_and_banner(qtbot) -> None:  # type: igno
     plain = MainWindow()
     qtbot.addWidget(plain)
     assert plain.findChild(QLabel, "demo_banner") is None
+
+
+def test_a_platform_named_at_first_run_is_saved_and_enrolment_asked_once_open(
+        qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Optional enrolment: with a platform address and the box ticked, the app opens the Sync
+    area and asks for the platform account as soon as the store is open."""
+    from ui.app import Application
+    from ui.sync.enrol_dialog import EnrolDialog
+
+    folder = tmp_path / "data"
+    dialog = FirstRunDialog(folder)
+    qtbot.addWidget(dialog)
+    dialog.role.setCurrentIndex(dialog.role.findData("inspector"))
+    dialog.jurisdiction.set_code("621024")
+    dialog.user_name.setText("李检查")
+    dialog.server.setText("http://127.0.0.1:9")
+    assert dialog.enrol.isEnabled()
+    dialog.enrol.setChecked(True)
+    dialog.start_button.click()
+    started = apply_choice(parse_args([]), dialog.choice)
+    assert started.enrol_now and load_settings(folder).sync_server_url == "http://127.0.0.1:9"
+
+    app = Application(started)
+    qtbot.addWidget(app.window)
+    app.start()
+    try:
+        qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: isinstance(getattr(app.window.pages.get("sync"), "enrol_dialog",
+                                                   None), EnrolDialog), timeout=15_000)
+        page = app.window.pages["sync"]
+        assert page.enrol_dialog.isVisible() and app.window.nav.currentRow() == next(
+            i for i, spec in enumerate(app.window._specs) if spec.page_id == "sync")
+        page.enrol_dialog.reject()
+    finally:
+        app.shutdown()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget
+from PySide6.QtWidgets import QApplication, QListWidget
 
 from ohinspect.i18n import current_language
 from ui.app import Application, parse_args
 
-AREAS_ZH = ["用人单位", "三同时项目", "现场采样", "检查与审核", "整改跟踪", "数据同步", "批次审核"]
+AREAS_ZH = ["用人单位", "三同时项目", "现场采样", "检查与审核", "整改跟踪", "数据同步", "批次审核", "统计"]
 
 
 def _nav_titles(app: Application) -> list[str]:
@@ -31,8 +31,9 @@ def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> N
         assert _nav_titles(app) == AREAS_ZH
         assert set(app.window.pages) == {"enterprises"}  # the others are built when first shown
         assert "演示数据" in app.window.windowTitle()
-        placeholder = app.window.page("review").findChild(QLabel)
-        assert "尚未提供" in placeholder.text()
+        review = app.window.page("review")
+        assert type(review).__name__ == "ReviewPage"
+        assert [review.tabs.tabText(i) for i in range(review.tabs.count())] == ["待审核", "退回给我"]
         qtbot.waitUntil(lambda: "单位：53" in app.window.status_label.text(), timeout=10_000)
     finally:
         app.shutdown()

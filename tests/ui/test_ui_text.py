@@ -12,7 +12,7 @@ from ohinspect.i18n import catalogue
 
 UI = Path(__file__).resolve().parents[2] / "ui"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-KEY_PREFIXES = ("aud_ui.", "ent_ui.", "inst_ui.", "ntc_ui.", "prj_ui.", "rect_ui.", "ver_ui.", "cov_ui.", "smp_ui.", "sync_ui.", "ui.", "nav.", "menu.", "app.")
+KEY_PREFIXES = ("aud_ui.", "ent_ui.", "inst_ui.", "ntc_ui.", "prj_ui.", "rect_ui.", "ver_ui.", "cov_ui.", "smp_ui.", "sync_ui.", "rev_ui.", "dash_ui.", "ui.", "nav.", "menu.", "app.")
 
 
 def _literals(path: Path) -> list[str]:

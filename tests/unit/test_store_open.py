@@ -125,6 +125,28 @@ def test_migration_backs_up_then_upgrades(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_backups_before_migrations_rotate(tmp_path: Path) -> None:
+    """Copies taken before schema upgrades are kept to the newest N (resources/app/
+    maintenance.yaml keep_before_migration); the one just made is always among them."""
+    import os
+
+    from ohinspect.store.backup import backup_config, migration_backup
+
+    data_dir = tmp_path / "data"
+    path = _make_store_with_row(data_dir)
+    keep = int(backup_config()["keep_before_migration"])
+    folder = data_dir / "backups"
+    folder.mkdir(exist_ok=True)
+    for n in range(keep + 3):  # older copies, oldest first
+        old = folder / f"before-migration-000{n % 9}-2025010{n % 9}T000000Z-{n}.sqlite3"
+        old.write_bytes(b"old copy")
+        os.utime(old, (1_700_000_000 + n, 1_700_000_000 + n))
+    made = migration_backup(data_dir, path, "0004")
+    left = sorted(folder.glob("before-migration-*.sqlite3"))
+    assert len(left) == keep and made in left
+    assert not (folder / "before-migration-0000-20250100T000000Z-0.sqlite3").exists()  # oldest
+
+
 def test_failed_migration_leaves_store_untouched(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     path = _make_store_with_row(data_dir)

@@ -1,5 +1,6 @@
 """The first-run dialog: role (resources/app/roles.yaml), jurisdiction (GB/T 2260), the user's
-name, the data folder, enrolment with the platform (a placeholder until sync), or the demo."""
+name, the data folder, the platform to enrol with (optional: the app asks for the platform
+account once the store is open), or the demo."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,6 +35,8 @@ class FirstRunChoice:
     role: str = ""
     jurisdiction: str = ""
     user_name: str = ""
+    server_url: str = ""      # the platform (optional)
+    enrol_now: bool = False   # ask for the platform account as soon as the store is open
 
 
 def role_ids() -> list[str]:
@@ -63,8 +67,11 @@ class FirstRunDialog(QDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
-        self.enrol = QPushButton(tr("ui.first_run.enrol"))
-        self.enrol.setEnabled(False)  # enrolment comes with sync (issue 6)
+        self.server = QLineEdit()
+        self.server.setPlaceholderText("https://")
+        self.enrol = QCheckBox(tr("ui.first_run.enrol"))
+        self.enrol.setEnabled(False)
+        self.server.textChanged.connect(self._server_changed)
         enrol_note = QLabel(tr("ui.first_run.enrol_later"))
         enrol_note.setWordWrap(True)
 
@@ -73,6 +80,7 @@ class FirstRunDialog(QDialog):
         form.addRow(tr("ui.first_run.jurisdiction"), self.jurisdiction)
         form.addRow(tr("ui.first_run.user_name"), self.user_name)
         form.addRow(tr("ui.first_run.folder"), folder_row)
+        form.addRow(tr("ui.first_run.server"), self.server)
         enrol_row = QHBoxLayout()
         enrol_row.addWidget(self.enrol)
         enrol_row.addStretch(1)
@@ -109,6 +117,12 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons)
         fit_to_screen(self, 520)
 
+    def _server_changed(self, text: str) -> None:
+        named = bool(text.strip())
+        self.enrol.setEnabled(named)
+        if not named:
+            self.enrol.setChecked(False)
+
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, tr("ui.first_run.folder"), self.folder.text())
         if chosen:
@@ -136,7 +150,8 @@ class FirstRunDialog(QDialog):
         self.choice = FirstRunChoice(
             demo=False, data_dir=Path(self.folder.text().strip()).expanduser(),
             role=str(self.role.currentData()), jurisdiction=self.jurisdiction.code(),
-            user_name=self.user_name.text().strip())
+            user_name=self.user_name.text().strip(), server_url=self.server.text().strip(),
+            enrol_now=self.enrol.isChecked())
         self.accept()
 
     def _demo(self) -> None:

@@ -31,10 +31,12 @@ def apply_choice(args: argparse.Namespace, choice: FirstRunChoice) -> argparse.N
                                      "data_dir": str(choice.data_dir / DEMO_SUBDIR)})
     save_settings(choice.data_dir, Settings(language=current_language(), role=choice.role,
                                             jurisdiction=choice.jurisdiction,
-                                            user_name=choice.user_name))
+                                            user_name=choice.user_name,
+                                            sync_server_url=choice.server_url))
     if not args.data_dir and not os.environ.get(DATA_DIR_ENV):
         remember_data_dir(choice.data_dir)
-    return argparse.Namespace(**{**vars(args), "data_dir": str(choice.data_dir)})
+    return argparse.Namespace(**{**vars(args), "data_dir": str(choice.data_dir),
+                                 "enrol_now": choice.enrol_now and bool(choice.server_url)})
 
 
 def run_first_run(args: argparse.Namespace, data_dir: Path) -> argparse.Namespace | None:

@@ -36,6 +36,7 @@ from ui.tasks import if_alive
 from ui.widgets.combos import code_combo, refill_combo, select_code
 from ui.verification.photos import PhotoStrip
 from ui.widgets.messages import WARNING_STYLE
+from ui.widgets.wrap_layout import WrapLayout
 
 if TYPE_CHECKING:
     from ui.sampling.task_view import TaskView
@@ -105,11 +106,9 @@ class SamplesTab(_Tab):
         head.addWidget(self.number)
         head.addStretch(1)
         head.addWidget(self.drift)
-        buttons = QHBoxLayout()
-        for b in (self.start_now, self.end_now):
-            buttons.addWidget(b)
-        buttons.addWidget(self.summary, 1)
-        for b in (self.new_button, self.blank_button, self.save_button):
+        buttons = WrapLayout()  # one row on a wide screen, two at 150 % or in English
+        for b in (self.start_now, self.end_now, self.summary, self.new_button,
+                  self.blank_button, self.save_button):
             buttons.addWidget(b)
         self.photos = PhotoStrip(self.ctx)
         self.photos.title.setText(tr("smp_ui.sample.photos", count=0))

@@ -102,6 +102,8 @@ class SyncPage(QWidget):
         self._set_running(False)
         self.refresh()
         self.auto_start = auto_start
+        #: enrolment asked for before the credentials were read (then_sync), else None
+        self.enrol_when_ready: bool | None = None
         if creds is not None:
             self._creds_ready(creds)
         else:  # finding the keyring may talk to the desktop's secret service: not here
@@ -115,7 +117,10 @@ class SyncPage(QWidget):
         self.keyring.setStyleSheet(NOTE_STYLE if creds.persistent else WARNING_STYLE)
         self.sync_button.setEnabled(not self.busy())
         self.enrol_button.setEnabled(not self.busy())
-        if self.auto_start:
+        if self.enrol_when_ready is not None:
+            self.ask_enrolment(then_sync=self.enrol_when_ready)
+            self.enrol_when_ready = None
+        elif self.auto_start:
             self.auto.start()
 
     # --- state ----------------------------------------------------------------------------
@@ -171,7 +176,8 @@ class SyncPage(QWidget):
         if not url:
             self._say(tr("sync.error.no_server"), ERROR_STYLE)
             return
-        if self.creds is None:
+        if self.creds is None:  # still being read off the GUI thread: ask once it is ready
+            self.enrol_when_ready = then_sync
             return
         note = "" if self.creds.persistent else tr("sync_ui.keyring_none")
         user = self.status.user if self.status is not None else ""
@@ -194,6 +200,8 @@ class SyncPage(QWidget):
     def _enrolled(self, then_sync: bool) -> None:
         self._say(tr("sync_ui.enrolled_ok"), OK_STYLE)
         self.refresh()
+        if self.auto_start:
+            self.auto.start()  # (again): it waited for the enrolment asked for at first run
         if then_sync:
             self.start_sync()
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QTimer, Signal, SignalInstance
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ohinspect.i18n import tr
-from ui.widgets.wrap_layout import WrapLayout
+from ui.widgets.wrap_layout import WrapLayout, labelled as label_pair
 
 SEARCH_DELAY_MS = 150
 
@@ -39,16 +39,7 @@ class DebouncedFilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         for key, widget, stretch in labelled:
-            pair = QWidget()
-            row = QHBoxLayout(pair)
-            row.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(tr(key))
-            label.setBuddy(widget)
-            row.addWidget(label)
-            row.addWidget(widget, 1)
-            if stretch:
-                pair.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            layout.addWidget(pair)
+            layout.addWidget(label_pair(tr(key), widget, stretch=bool(stretch)))
         for widget in trailing:
             layout.addWidget(widget)
 

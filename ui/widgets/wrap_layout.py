@@ -109,3 +109,23 @@ class WrapLayout(QLayout):
                 x += w + self._gap()
             y += height + self._gap()
         return y - self._gap() - rect.y() + m.bottom() if self._visible() else 0
+
+
+def labelled(text: str, *widgets: QWidget, stretch: bool = False) -> QWidget:
+    """A label and its widget(s) as one item of a :class:`WrapLayout`, so a wrap never parts a
+    filter from its label; the label is the first widget's buddy (Alt+letter). ``stretch``
+    lets the pair widen with its row."""
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy
+
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    if text:
+        label = QLabel(text)
+        label.setBuddy(widgets[0])
+        row.addWidget(label)
+    for widget in widgets:
+        row.addWidget(widget, 1 if widget is widgets[0] else 0)
+    if stretch:
+        pair.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return pair

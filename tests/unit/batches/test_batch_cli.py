@@ -6,7 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from conftest import SUPERVISOR_JURISDICTION, MemoryKeyring, small_device_store
+from tests.unit.batches.conftest import SUPERVISOR_JURISDICTION, MemoryKeyring, small_device_store
 from keyring.backends import fail
 
 from ohinspect.cli import main

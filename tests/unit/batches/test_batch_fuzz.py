@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SmallWorld, open_supervisor, read_entries, store_digest, write_entries
+from tests.unit.batches.conftest import SmallWorld, open_supervisor, read_entries, store_digest, write_entries
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

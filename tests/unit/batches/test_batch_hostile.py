@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SmallWorld, open_supervisor, store_digest, write_entries
+from tests.unit.batches.conftest import SmallWorld, open_supervisor, store_digest, write_entries
 
 from ohinspect.batches import importer
 from ohinspect.batches.errors import BatchRefused

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import Device, export_to, open_supervisor, read_manifest, store_digest
+from tests.unit.batches.conftest import Device, export_to, open_supervisor, read_manifest, store_digest
 from sqlalchemy import func, select
 
 from ohinspect.batches.errors import BatchRefused

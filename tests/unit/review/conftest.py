@@ -4,39 +4,20 @@ pull or a batch import: every record keeps its author's ``device_id``)."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ohinspect.store.database import DB_FILE, Store
+from ohinspect.store.database import Store
 from ohinspect.store.uow import Actor
 from ohinspect.sync import local
-from tests.unit.review.world import REVIEWER
-
+from tests.unit.review.world import REVIEWER, build_demo_folder, copy_store
 
 
 @pytest.fixture(scope="session")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ohinspect.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("review-demo") / "device"
-    store = Store.open(folder)
-    build_demo(store)
-    store.close()
-    return folder
-
-
-def copy_store(demo: Path, folder: Path, *, new_device: bool) -> Store:
-    shutil.copytree(demo, folder)
-    if new_device:
-        with sqlite3.connect(folder / DB_FILE) as db:
-            db.execute("UPDATE store_meta SET value = ? WHERE key = 'device_id'",
-                       (str(uuid.uuid4()),))
-    return Store.open(folder)
+    return build_demo_folder(tmp_path_factory.mktemp("review-demo") / "device")
 
 
 @pytest.fixture

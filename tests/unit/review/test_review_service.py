@@ -18,9 +18,8 @@ from ohinspect.store.database import Store
 from ohinspect.store.models import AuditEntry, Inspection, OutboxEntry, ReviewDecision
 from ohinspect.store.uow import Actor
 from ohinspect.sync import local
-from ohinspect.sync.merge import MergeStats, merge_page
 from ohinspect.sync.protocol import Change
-from tests.unit.review.world import AUTHOR, REVIEWER, SUPERVISOR_ROLE
+from tests.unit.review.world import AUTHOR, REVIEWER, SUPERVISOR_ROLE, arrive
 
 
 def queue(store: Store, **kw: object) -> list:  # type: ignore[type-arg]
@@ -158,16 +157,14 @@ def test_an_unsynced_decision_is_never_deleted(supervisor_store, reviewer) -> No
 
 
 def _pull(store: Store, source: Store, record_id: str) -> None:
-    """What a sync pull does with a record the platform sends (ohinspect/sync/merge.py)."""
+    """The decision as the platform sends it to the author's device."""
     with source.read() as s:
         out = s.scalars(select(OutboxEntry).where(OutboxEntry.record_id == record_id)
                         .order_by(OutboxEntry.change_seq.desc())).first()
         row = s.get(ReviewDecision, record_id)
         change = Change("review_decision", record_id, out.payload_hash, json.loads(out.payload),
                         1, row.author, row.device_id)
-    with store.unit_of_work(store.actor("sync")) as uow:
-        merge_page(uow, [change], MergeStats())
-        uow.commit()
+    arrive(store, change)
 
 
 def test_returned_to_me_and_start_correction(supervisor_store, reviewer, author_store) -> None:  # type: ignore[no-untyped-def]
@@ -212,3 +209,25 @@ def test_returned_to_me_and_start_correction(supervisor_store, reviewer, author_
     assert again[verification.record_id] == new_id
     with pytest.raises(ValidationError):   # one open amendment at a time
         start_correction(author_store, author, ids[verification.record_id])
+
+
+def test_photos_of_reviewed_records(supervisor_store) -> None:  # type: ignore[no-untyped-def]
+    from ohinspect.services.attachments import attachment_path
+    from ohinspect.services.review_photos import record_photos
+    from ohinspect.store.models import Attachment, InspectionAnswer
+
+    with supervisor_store.read() as s:
+        by_kind: dict[str, int] = {}
+        for item in review_queue(s):
+            photos = record_photos(s, item.record_type, item.record_id)
+            by_kind[item.kind] = by_kind.get(item.kind, 0) + len(photos)
+            for p in photos:
+                assert attachment_path(supervisor_store, p.sha256).is_file()
+            if item.record_type == "inspection":   # exactly the photos of its answers
+                answers = select(InspectionAnswer.id).where(
+                    InspectionAnswer.inspection_id == item.record_id)
+                expected = s.scalars(select(Attachment.sha256).where(
+                    Attachment.owner_id.in_(answers), Attachment.deleted_at.is_(None))).all()
+                assert sorted(p.sha256 for p in photos) == sorted(expected)
+    # the demo's verifications and workplace audits carry photos (its tasks and closure none)
+    assert by_kind["three_simultaneities"] > 0 and by_kind["workplace_audit"] > 0
