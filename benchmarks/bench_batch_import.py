@@ -34,7 +34,7 @@ from sqlalchemy import select  # noqa: E402
 from ohinspect.batches.export import export_batch  # noqa: E402
 from ohinspect.batches.importer import import_batch  # noqa: E402
 from ohinspect.batches.keys import OFFLINE_SERVER, read_key_file, trust_key, write_key_file  # noqa: E402
-from ohinspect.services.attachments import _write_file  # noqa: E402
+from ohinspect.services.attachments import write_blob_file  # noqa: E402
 from ohinspect.store.base import new_id, utcnow  # noqa: E402
 from ohinspect.store.database import Store  # noqa: E402
 from ohinspect.store.models import (RECORD_TYPES, Attachment, Enterprise,  # noqa: E402
@@ -73,7 +73,7 @@ def _slice(store: Store, seq: int, records: int, photos: int, photo_bytes: int,
     for n in range(photos):
         data = rng.randbytes(photo_bytes)
         sha = hashlib.sha256(data).hexdigest()
-        _write_file(store, sha, data)
+        write_blob_file(store, sha, data)
         objs.append(Attachment(id=new_id(), owner_type="enterprise", owner_id=parents[n % len(parents)],
                                sha256=sha, kind="photo", media_type="image/jpeg", size=len(data),
                                original_name=f"现场{n}.jpg", **stamp))

@@ -24,7 +24,7 @@ from ohinspect.batches.limits import load_limits
 from ohinspect.batches.reader import StagedBatch, stage_batch
 from ohinspect.batches.records import BatchRecords, read_records
 from ohinspect.progress import Reporter
-from ohinspect.services.attachments import _write_file, attachment_path
+from ohinspect.services.attachments import write_blob_file, attachment_path
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment, SyncConflict, SyncPending
 from ohinspect.store.uow import Actor, UnitOfWork
@@ -135,7 +135,7 @@ def _move_blobs(store: Store, staged: StagedBatch) -> int:
     new = 0
     for sha, path in staged.blobs.items():
         if not attachment_path(store, sha).is_file():
-            _write_file(store, sha, path.read_bytes())
+            write_blob_file(store, sha, path.read_bytes())
             new += 1
     return new
 

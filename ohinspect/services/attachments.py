@@ -113,8 +113,11 @@ def _file_matches(path: Path, sha256: str, size: int) -> bool:
         return False
 
 
-def _write_file(store: Store, sha256: str, data: bytes) -> None:
-    """Store ``data`` under its hash: temp file, fsync, rename, fsync folder. Idempotent."""
+def write_blob_file(store: Store, sha256: str, data: bytes) -> None:
+    """Store ``data`` under its hash: temp file, fsync, rename, fsync folder. Idempotent.
+
+    Bytes that already carry their hash (a photo received by sync or in a batch file) come
+    here directly; new photos go through :func:`put_blob`, which checks and downscales first."""
     final = attachment_path(store, sha256)
     if _file_matches(final, sha256, len(data)):
         return  # identical content is stored once
@@ -198,10 +201,10 @@ def put_blob(store: Store, data: bytes, media_type: str) -> Blob:
         if smaller is not None:
             if rules.keep_original:
                 original_sha = hashlib.sha256(data).hexdigest()
-                _write_file(store, original_sha, data)
+                write_blob_file(store, original_sha, data)
             data = smaller
     sha = hashlib.sha256(data).hexdigest()
-    _write_file(store, sha, data)
+    write_blob_file(store, sha, data)
     return Blob(sha, len(data), media_type, original_sha)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ohinspect.errors import StoreError
 from ohinspect.i18n import tr
 from ohinspect.progress import Reporter
-from ohinspect.services.attachments import _write_file, attachment_path
+from ohinspect.services.attachments import write_blob_file, attachment_path
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment, OutboxEntry
 from ohinspect.sync.errors import SyncError, UploadOffsetMismatch
@@ -111,7 +111,7 @@ def download_blobs(store: Store, client: PlatformClient, hashes: list[str], repo
         if hashlib.sha256(data).hexdigest() != sha256:
             raise SyncError(tr("sync.error.blob_corrupt", sha256=sha256[:12]), code="blob_corrupt")
         try:
-            _write_file(store, sha256, data)
+            write_blob_file(store, sha256, data)
         except StoreError as exc:
             cause = exc.__cause__
             if isinstance(cause, OSError) and cause.errno in DISK_FULL:
