@@ -161,11 +161,11 @@ def main() -> None:
             local.set_meta(uow.session, local.JURISDICTION, JURISDICTION)
             uow.commit()
 
-        imported, started = 0, time.perf_counter()
+        imported, started, cpu = 0, time.perf_counter(), time.process_time()
         for path in files:
             summary = import_batch(supervisor, actor, path)
             imported += summary.total("new")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         again = time.perf_counter()
         assert not import_batch(supervisor, actor, files[0]).changed
         reimport = time.perf_counter() - again
@@ -174,7 +174,9 @@ def main() -> None:
         count = sum(len(v) for _, v in rows.values())
         empty = Store.open(folder / "raw")
         empty.close()
+        raw_cpu = time.process_time()
         raw = raw_insert(folder / "raw" / "ohinspect.sqlite3", rows)
+        raw_cpu = time.process_time() - raw_cpu
         supervisor.close()
         device.close()
     rate, raw_rate = imported / seconds, count / raw
@@ -182,6 +184,10 @@ def main() -> None:
           f"({seconds / len(files):.2f} s per batch); re-import of one batch {reimport:.2f} s")
     print(f"raw SQLite bulk insert of the same {count:,} rows: {raw:.2f} s = {raw_rate:,.0f} rows/s")
     print(f"ratio import / raw = {rate / raw_rate:.3f} (goal ≥ 0.3)")
+    # the machine may be shared: CPU seconds are steadier than wall time under load
+    print(f"CPU time: import {cpu:.1f} s, raw {raw_cpu:.2f} s, ratio "
+          f"{(raw_cpu / count) / (cpu / imported):.3f}; load average "
+          f"{' '.join(f'{x:.2f}' for x in getattr(os, 'getloadavg', tuple)())}")
 
 
 if __name__ == "__main__":

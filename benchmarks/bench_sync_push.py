@@ -9,7 +9,8 @@ the same bytes (goal ≥ 0.5).
 The device: ``--records`` enterprises of 合水县 and ``--photos`` attachment records, each with a
 random ``--photo-kb`` KiB file (TIFF: stored as is) — built once and cached next to the other
 benchmark stores, copied for each run. The platform: ``ohinspect platform serve`` in its own
-process on a fresh PostgreSQL database (tests/integration/platform_server.py). Timed: one
+process on a fresh PostgreSQL database, its blob directory in the run's temporary directory
+(tests/integration/platform_server.py). Timed: one
 ``run_sync`` (in this process, as the app runs it) from enrolled to done — photos, pushes, pull
 and post-sync check.
 
@@ -190,6 +191,8 @@ def main() -> None:
     print(f"plain HTTP upload   {reference:.1f} s: {ref_mbs:.1f} MB/s "
           "(same bytes, uvicorn app that discards them)")
     print(f"ratio               {sync_mbs / ref_mbs:.2f} (goal ≥ 0.5)")
+    print("load average        " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+          + f" ({os.cpu_count()} cores; client, server and PostgreSQL on this machine)")
 
 
 def _batch_bodies(db_url: str) -> list[bytes]:

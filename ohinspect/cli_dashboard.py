@@ -58,7 +58,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     try:
         overrides = load_settings(store.data_dir).periodic_testing
         with store.read() as session:
-            dash = compute_dashboard(session, scope, overrides=overrides)
+            dash = compute_dashboard(session, scope, overrides=overrides, store=store)
     finally:
         store.close()
     if args.xlsx:

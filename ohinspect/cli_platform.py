@@ -9,9 +9,13 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import tr
+
+if TYPE_CHECKING:
+    from ohinspect.platform.blob_files import BlobFiles
 
 
 def register(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:  # type: ignore[type-arg]
@@ -21,8 +25,11 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Na
     a.add_argument("--db", required=True, help="SQLAlchemy URL: postgresql+psycopg://… or sqlite:///…")
     a.add_argument("--host", default="127.0.0.1")
     a.add_argument("--port", type=int, default=8765, help="0 = any free port")
-    a = acts.add_parser("init-db", help="create or check the platform database (idempotent)")
+    _blobs_option(a)
+    a = acts.add_parser("init-db", help="create, upgrade or check the platform database "
+                                        "(idempotent)")
     a.add_argument("--db", required=True)
+    _blobs_option(a)
     a = acts.add_parser("add-user", help="create or update an account")
     a.add_argument("--db", required=True)
     a.add_argument("--user", dest="name", required=True)
@@ -37,6 +44,18 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Na
     return {"platform": cmd_platform}
 
 
+def _blobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--blobs", type=Path, default=None, metavar="DIR", help=(
+        "directory of the attachment files (default: $XDG_DATA_HOME/ohinspect-platform/blobs, "
+        "i.e. ~/.local/share/ohinspect-platform/blobs); back it up with the database"))
+
+
+def _blob_files(args: argparse.Namespace) -> BlobFiles:
+    from ohinspect.platform.blob_files import BlobFiles, default_root
+
+    return BlobFiles(args.blobs or default_root())
+
+
 def cmd_platform(args: argparse.Namespace) -> int:
     from ohinspect.platform.accounts import add_user, revoke_device
     from ohinspect.platform.db import init_db, make_engine
@@ -48,9 +67,10 @@ def cmd_platform(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     try:
         if args.action == "init-db":
-            version, created = init_db(engine)
-            print(tr("platform.cli.init_done" if created else "platform.cli.init_current",
-                     version=version))
+            version, found = init_db(engine, _blob_files(args))
+            key = ("platform.cli.init_done" if found is None else "platform.cli.init_current"
+                   if found == version else "platform.cli.init_upgraded")
+            print(tr(key, version=version, found=found))
         elif args.action == "add-user":
             if not args.password_stdin:
                 raise OHInspectError(tr("platform.cli.password_stdin_required"))
@@ -70,8 +90,9 @@ def cmd_platform(args: argparse.Namespace) -> int:
 def openapi_document() -> dict[str, object]:
     """The OpenAPI description exactly as the server serves it (no database needed)."""
     from ohinspect.platform.app import create_app
+    from ohinspect.platform.blob_files import BlobFiles
 
-    return create_app(None, "").openapi()  # type: ignore[arg-type]
+    return create_app(None, "", BlobFiles(Path())).openapi()  # type: ignore[arg-type]
 
 
 def _openapi(out: Path) -> int:
@@ -97,7 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
     sock.bind((args.host, args.port))
     host, port = sock.getsockname()[:2]
     print(f"http://{f'[{host}]' if family == socket.AF_INET6 else host}:{port}", flush=True)
-    config = uvicorn.Config(create_app(engine, server_id), log_level="warning",
+    config = uvicorn.Config(create_app(engine, server_id, _blob_files(args)), log_level="warning",
                             access_log=False, timeout_keep_alive=30)
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -26,5 +26,14 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def demo_store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A copy of the demo store (built once per session: tests/demo_store.py), opened."""
+    from tests.demo_store import opened_demo
+
+    with opened_demo(tmp_path / "demo") as s:
+        yield s
+
+
+@pytest.fixture
 def actor(store: Store):  # type: ignore[no-untyped-def]
     return store.actor("测试检查员")

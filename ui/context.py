@@ -26,6 +26,10 @@ class AppContext(QObject):
         super().__init__(parent)
         self.store, self.settings, self.runner, self.actor = store, settings, runner, actor
         self._undo: list[UndoStep] = []
+        #: the device's secrets (ohinspect.sync.credentials.CredentialStore), once the Sync page
+        #: has read the keyring: shared, so a password typed for this session when there is no
+        #: keyring serves every screen that talks to the platform
+        self.credentials: Any = None
 
     def perform(self, op: Callable[..., OpResult], *args: Any,
                 on_done: Callable[[OpResult], None] | None = None,

@@ -2,7 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m ui.screenshots OUT_DIR [--lang en] [--scale 1.5]
 
-``--scale 1.5`` sets QT_SCALE_FACTOR (150 % display scaling): the same 1366×768 screen then
+``--from DIR`` starts from a copy of an already built demo folder (the test run builds the demo
+once per session); without it the demo store is built here. ``--scale 1.5`` sets QT_SCALE_FACTOR (150 % display scaling): the same 1366×768 screen then
 has 911×512 device-independent pixels for the window.
 
 Opens a fresh demo store, maximises the main window, and saves one PNG per area plus the
@@ -12,6 +13,7 @@ enterprise editor (empty, and with the messages a bad entry produces).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -28,13 +30,17 @@ from ui.sampling.shots import sampling_shots
 from ui.sync.shots import sync_shots
 
 
-def wait_for(app: QApplication, condition, timeout_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(app: QApplication, condition, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Process events until ``condition()`` holds; on timeout exit naming the waiting line."""
+    import inspect
     import time
 
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise SystemExit("timed out waiting for the window")
+            caller = inspect.stack()[1]
+            raise SystemExit(f"timed out after {timeout_s:.0f} s waiting at "
+                             f"{caller.filename}:{caller.lineno}: {caller.code_context}")
         app.processEvents()
         time.sleep(0.01)
 
@@ -61,6 +67,8 @@ def main(argv: list[str]) -> int:
     qt_app = QApplication([sys.argv[0]])
     choose_font(qt_app)
     with tempfile.TemporaryDirectory() as data:
+        if "--from" in argv:
+            shutil.copytree(argv[argv.index("--from") + 1], data, dirs_exist_ok=True)
         app = Application(parse_args(["--data-dir", data, "--demo", *lang]))
         app.start()
         app.window.showMaximized()

@@ -8,8 +8,11 @@ is superseded — ohinspect/batches/versions.py)."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +27,13 @@ from ohinspect.batches.limits import load_limits
 from ohinspect.batches.reader import StagedBatch, stage_batch
 from ohinspect.batches.records import BatchRecords, read_records
 from ohinspect.progress import Reporter
-from ohinspect.services.attachments import write_blob_file, attachment_path
+from ohinspect.services.attachments import attachment_path, move_blob_files
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment, SyncConflict, SyncPending
 from ohinspect.store.uow import Actor, UnitOfWork
 from ohinspect.sync import local
 from ohinspect.sync.merge import MergeStats, merge_page
+from ohinspect.sync.protocol import Change
 
 STAGING_DIR = "staging"
 OUTCOMES = ("new", "updated", "already", "superseded", "conflict", "waiting")
@@ -105,39 +109,44 @@ def _merge(uow: UnitOfWork, staged: StagedBatch, records: BatchRecords,
             summary.add(c.record_type, "superseded")
         else:
             todo.append(c)
-    pending_before = _pending(s)
     versions.drop_waiting(s, [(c.record_type, c.id) for c in todo])
+    applied = merge_changes(uow, todo, before.keys(), summary)
+    versions.remember(s, device, {(c.record_type, c.id): records.seqs[(c.record_type, c.id)]
+                                  for c in applied})
+
+
+def merge_changes(uow: UnitOfWork, todo: list[Change], existing: Collection[versions.Key],
+                  summary: ImportSummary) -> list[Change]:
+    """Merge ``todo`` as sync's pull does (:func:`~ohinspect.sync.merge.merge_page`) and count
+    each change in ``summary``: conflict, waiting (its parent is not here yet), updated (its key
+    in ``existing``, what the store held before) or new. Returns the changes applied (all but
+    the conflicts). Shared by file import and fetch from the platform (fetch_commit.py)."""
+    s = uow.session
+    pending_before = _pending(s)
     stats = MergeStats()
     merge_page(uow, todo, stats)
     s.flush()
     pending = _pending(s)
     waiting = {(t, i) for t, i, _ in pending}
     summary.changed = bool(stats.received or stats.conflicts or pending - pending_before)
-    conflicts = {(c.record_type, c.record_id, c.server_hash) for c in s.scalars(
-        select(SyncConflict).where(SyncConflict.resolved_at.is_(None)))}
-    applied: dict[versions.Key, int] = {}
+    conflicts = set(map(tuple, s.execute(select(SyncConflict.record_type, SyncConflict.record_id,
+                                                SyncConflict.server_hash)
+                                         .where(SyncConflict.resolved_at.is_(None)))))
+    applied = []
     for c in todo:
         key = (c.record_type, c.id)
         if (c.record_type, c.id, c.hash) in conflicts:
             summary.add(c.record_type, "conflict")
             continue
         summary.add(c.record_type, "waiting" if key in waiting
-                    else "new" if key not in before else "updated")
-        applied[key] = records.seqs[key]
-    versions.remember(s, device, applied)
+                    else "updated" if key in existing else "new")
+        applied.append(c)
+    return applied
 
 
 def _pending(session: Session) -> set[tuple[str, str, str]]:
-    return {(p.record_type, p.record_id, p.hash) for p in session.scalars(select(SyncPending))}
-
-
-def _move_blobs(store: Store, staged: StagedBatch) -> int:
-    new = 0
-    for sha, path in staged.blobs.items():
-        if not attachment_path(store, sha).is_file():
-            write_blob_file(store, sha, path.read_bytes())
-            new += 1
-    return new
+    return set(map(tuple, session.execute(select(SyncPending.record_type, SyncPending.record_id,
+                                                 SyncPending.hash))))
 
 
 def _commit(store: Store, actor: Actor, staged: StagedBatch, records: BatchRecords,
@@ -155,7 +164,7 @@ def _commit(store: Store, actor: Actor, staged: StagedBatch, records: BatchRecor
                                    "batch_jurisdiction": m.jurisdiction,
                                    "jurisdiction": local.get_meta(uow.session,
                                                                   local.JURISDICTION)})
-            summary.blobs_new = _move_blobs(store, staged)  # files before rows are committed
+            summary.blobs_new = move_blob_files(store, staged.blobs)  # files before rows commit
             uow.audit("batch.imported", details={
                 "batch_id": m.batch_id, "device_id": m.device_id, "author": m.author,
                 "key_id": m.key_id, "file": summary.path.name, "counts": summary.counts,
@@ -166,6 +175,21 @@ def _commit(store: Store, actor: Actor, staged: StagedBatch, records: BatchRecor
             raise BatchRefused("record_rejected", detail=type(exc).__name__) from exc
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """An import holds thousands of young objects (records, rows, statements) until it ends,
+    and the cycle collector would scan them again and again to find nothing
+    (benchmarks/bench_batch_import.py). Reference counting still frees what is dropped; cycles
+    made meanwhile are collected once the import is over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_batch(store: Store, actor: Actor, path: Path, *, allow_outside: bool = False,
                  reporter: Reporter | None = None) -> ImportSummary:
     """Import one batch file; raises :class:`BatchRefused` (nothing changed) or returns what
@@ -174,7 +198,7 @@ def import_batch(store: Store, actor: Actor, path: Path, *, allow_outside: bool 
     reporter = reporter or Reporter()
     staging = store.data_dir / STAGING_DIR / uuid.uuid4().hex
     try:
-        with store.read() as session:
+        with _no_cycle_collection(), store.read() as session:
             staged = stage_batch(path, session, staging, limits, reporter)
             records = read_records(staged, limits, reporter)
             _check_blobs(store, staged, records)
@@ -182,7 +206,8 @@ def import_batch(store: Store, actor: Actor, path: Path, *, allow_outside: bool 
         m = staged.manifest
         summary = ImportSummary(path, m.batch_id, m.device_id, m.author)
         reporter.check()
-        _commit(store, actor, staged, records, outside, summary)
+        with _no_cycle_collection():
+            _commit(store, actor, staged, records, outside, summary)
         return summary
     finally:
         shutil.rmtree(staging, ignore_errors=True)

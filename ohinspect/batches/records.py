@@ -1,6 +1,12 @@
 """The records of a staged batch: each line of ``records.jsonl`` parsed with size and depth
 limits and checked — a known record type, the payload hashing to its ``hash``, naming its own
-id, and carrying exactly the columns this app's schema syncs (so a re-import compares equal)."""
+id, and carrying exactly the columns this app's schema syncs (so a re-import compares equal).
+
+A batch written by an older app (an older known ``schema_revision``: devices are upgraded one
+by one) may lack columns added since; each is filled with what the store would write for a
+record made without it — the column's default, else null — and the version's hash is taken
+of the filled payload, so re-importing it compares equal too. A column with neither (a value
+only its author knows) refuses the batch, as does any column this app does not know."""
 
 from __future__ import annotations
 
@@ -15,9 +21,10 @@ from ohinspect.batches.format import RECORDS, loads_limited
 from ohinspect.batches.limits import BatchLimits
 from ohinspect.batches.reader import StagedBatch
 from ohinspect.progress import Reporter
+from ohinspect.store.migrations import head_revision
 from ohinspect.store.models import RECORD_TYPES
 from ohinspect.store.serialize import content_hash
-from ohinspect.sync.local import row_values
+from ohinspect.sync.local import value_parsers
 from ohinspect.sync.protocol import Change
 
 LINE_KEYS = frozenset({"record_type", "id", "hash", "seq", "payload"})
@@ -26,10 +33,11 @@ CHECK_EVERY = 1000
 
 
 @lru_cache(maxsize=None)
-def synced_columns(record_type: str) -> dict[str, tuple[tuple[type, ...], bool]]:
-    """Column → (JSON types its value may have, whether it may be null); JSON columns take
-    anything (an empty tuple)."""
+def synced_columns(record_type: str) -> dict[str, tuple[tuple[type, ...], bool, Any]]:
+    """Column → (JSON types its value may have, whether it may be null, the parser of its
+    text — a timestamp or a date — or None); JSON columns take anything (an empty tuple)."""
     model = RECORD_TYPES[record_type]
+    parsers = dict(value_parsers(model))
     columns = {}
     for c in model.__table__.columns:  # type: ignore[attr-defined]
         if c.key in model.LOCAL_COLUMNS:
@@ -40,12 +48,14 @@ def synced_columns(record_type: str) -> dict[str, tuple[tuple[type, ...], bool]]
             python = object
         kinds = ((str,) if python in (str, datetime, date) else (float, int) if python is float
                  else (python,) if python in (int, bool) else ())
-        columns[c.key] = (kinds, bool(c.nullable))
+        columns[c.key] = (kinds, bool(c.nullable), parsers[c.key])
     return columns
 
 
-def _types_ok(record_type: str, payload: dict[str, Any]) -> bool:
-    for key, (kinds, nullable) in synced_columns(record_type).items():
+def _values_ok(record_type: str, payload: dict[str, Any]) -> bool:
+    """Each value has its column's type, and dates and timestamps parse (one pass: this runs
+    for every record of every batch)."""
+    for key, (kinds, nullable, parse) in synced_columns(record_type).items():
         value = payload[key]
         if value is None:
             if not nullable:
@@ -53,6 +63,11 @@ def _types_ok(record_type: str, payload: dict[str, Any]) -> bool:
         elif kinds and (not isinstance(value, kinds) or (isinstance(value, bool)
                                                           and bool not in kinds)):
             return False
+        elif parse is not None:
+            try:
+                parse(value)
+            except (ValueError, OverflowError):  # not a date; out of range once made UTC
+                return False
     return True
 
 
@@ -86,16 +101,47 @@ def _change(raw: Any, where: str, staged: StagedBatch) -> Change:
         raise BatchRefused("record_invalid", where=where)
     if content_hash(payload) != raw["hash"]:
         raise BatchRefused("hash_mismatch", name=where)
-    if payload.keys() != synced_columns(record_type).keys():
-        raise BatchRefused("record_schema", where=where, record_type=record_type)
-    if not _types_ok(record_type, payload):
-        raise BatchRefused("record_invalid", where=where)
-    try:
-        row_values(RECORD_TYPES[record_type], payload)  # dates and timestamps must parse
-    except ValueError as exc:
-        raise BatchRefused("record_invalid", where=where) from exc
     m = staged.manifest
-    return Change(record_type, raw["id"], raw["hash"], payload, 0, m.author, m.device_id)
+    digest = raw["hash"]
+    if payload.keys() != synced_columns(record_type).keys():
+        payload = _older_filled(record_type, payload, m.schema_revision, where)
+        digest = content_hash(payload)
+    if not _values_ok(record_type, payload):
+        raise BatchRefused("record_invalid", where=where)
+    return Change(record_type, raw["id"], digest, payload, 0, m.author, m.device_id)
+
+
+@lru_cache(maxsize=1)
+def _head() -> str:
+    return head_revision()
+
+
+@lru_cache(maxsize=None)
+def _absent_values(record_type: str) -> dict[str, Any]:
+    """Column → what a record made without it holds: its scalar default, else None when the
+    column may be null; columns with neither are left out (they cannot be filled)."""
+    model = RECORD_TYPES[record_type]
+    out: dict[str, Any] = {}
+    for c in model.__table__.columns:  # type: ignore[attr-defined]
+        if c.key in model.LOCAL_COLUMNS:
+            continue
+        if c.default is not None and c.default.is_scalar:
+            out[c.key] = c.default.arg
+        elif c.nullable and c.default is None and c.server_default is None:
+            out[c.key] = None
+    return out
+
+
+def _older_filled(record_type: str, payload: dict[str, Any], revision: str,
+                  where: str) -> dict[str, Any]:
+    """The payload of an older app's batch with the columns added since filled in (module
+    docstring); refuses unknown columns, and missing ones in a batch of this app's version."""
+    missing = synced_columns(record_type).keys() - payload.keys()
+    fillable = _absent_values(record_type)
+    if (payload.keys() - synced_columns(record_type).keys() or revision == _head()
+            or not missing <= fillable.keys()):
+        raise BatchRefused("record_schema", where=where, record_type=record_type)
+    return {**payload, **{k: fillable[k] for k in missing}}
 
 
 def read_records(staged: StagedBatch, limits: BatchLimits, reporter: Reporter) -> BatchRecords:

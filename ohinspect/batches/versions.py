@@ -4,63 +4,54 @@ is superseded, so batches imported in any order converge to the same store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from ohinspect.store.models import RECORD_TYPES, BatchVersion, SyncPending
-from ohinspect.sync import local
+from ohinspect.store.models import BatchVersion, SyncPending
+from ohinspect.store.serialize import content_hash
+from ohinspect.sync import merge_bulk as bulk
 
-Key = tuple[str, str]
+Key = bulk.Key
 #: keys per IN (…) query
-CHUNK = 400
-
-
-def _chunks(keys: list[Key]) -> Iterable[list[Key]]:
-    for start in range(0, len(keys), CHUNK):
-        yield keys[start:start + CHUNK]
+CHUNK = bulk.CHUNK
 
 
 def current_hashes(session: Session, keys: list[Key]) -> dict[Key, str]:
     """Content hash of every record among ``keys`` that the store holds (few queries)."""
-    by_type: dict[str, list[str]] = {}
-    for record_type, record_id in keys:
-        by_type.setdefault(record_type, []).append(record_id)
-    found: dict[Key, str] = {}
-    for record_type, ids in by_type.items():
-        model = RECORD_TYPES[record_type]
-        for start in range(0, len(ids), CHUNK):
-            for obj in session.scalars(select(model).where(model.id.in_(ids[start:start + CHUNK]))):
-                found[(record_type, obj.id)] = local.record_hash(obj)
-    return found
+    return {key: content_hash(row.payload) for key, row in bulk.current_rows(session, keys).items()}
 
 
 def known_versions(session: Session, keys: list[Key]) -> dict[Key, tuple[str, int]]:
     found: dict[Key, tuple[str, int]] = {}
-    for chunk in _chunks(keys):
-        rows = session.execute(select(BatchVersion.record_type, BatchVersion.record_id,
-                                      BatchVersion.device_id, BatchVersion.seq)
-                               .where(tuple_(BatchVersion.record_type,
-                                             BatchVersion.record_id).in_(chunk)))
-        found.update({(r[0], r[1]): (r[2], r[3]) for r in rows})
+    for record_type, ids in bulk.by_type(keys).items():
+        rows = session.execute(select(BatchVersion.record_id, BatchVersion.device_id,
+                                      BatchVersion.seq)
+                               .where(BatchVersion.record_type == record_type,
+                                      bulk.one_of(BatchVersion.record_id, ids)))
+        found.update({(record_type, r[0]): (r[1], r[2]) for r in rows})
     return found
 
 
-def remember(session: Session, device_id: str, seqs: dict[Key, int]) -> None:
-    if not seqs:
-        return
-    stmt = insert(BatchVersion)
-    stmt = stmt.on_conflict_do_update(index_elements=["record_type", "record_id"],
+@lru_cache(maxsize=1)
+def _remember_statement() -> Any:
+    stmt = insert(BatchVersion.__table__)
+    return stmt.on_conflict_do_update(index_elements=["record_type", "record_id"],
                                       set_={"device_id": stmt.excluded.device_id,
                                             "seq": stmt.excluded.seq})
-    session.execute(stmt, [{"record_type": t, "record_id": i, "device_id": device_id, "seq": s}
-                           for (t, i), s in seqs.items()])
+
+
+def remember(session: Session, device_id: str, seqs: dict[Key, int]) -> None:
+    bulk.executemany(session, _remember_statement(),
+                     [{"record_type": t, "record_id": i, "device_id": device_id, "seq": s}
+                      for (t, i), s in seqs.items()])
 
 
 def drop_waiting(session: Session, keys: list[Key]) -> None:
     """A newer version arrived for records still waiting for a parent: the old one goes."""
-    for chunk in _chunks(keys):
-        session.query(SyncPending).filter(
-            tuple_(SyncPending.record_type, SyncPending.record_id).in_(chunk)).delete()
+    for record_type, ids in bulk.by_type(keys).items():
+        session.execute(delete(SyncPending).where(SyncPending.record_type == record_type,
+                                                  bulk.one_of(SyncPending.record_id, ids)))

@@ -6,14 +6,15 @@
 
 * ``coverage`` — 三同时 verification coverage per risk class (:mod:`.coverage`);
 * ``rectification`` — rectification and closure rates, overdue items (:mod:`.rectification`);
-* ``monitoring_factor`` / ``monitoring_industry`` — monitoring pass rate (:mod:`.monitoring`);
+* ``monitoring_factor`` / ``monitoring_industry`` — monitoring pass rate (:mod:`.monitoring`,
+  from the verdicts stored by :mod:`.verdicts`);
 * ``periodic`` — periodic testing overdue (:mod:`.periodic`);
 * ``inspectors`` — inspections per inspector (:mod:`.inspectors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -23,13 +24,18 @@ from ohinspect.dashboards.model import (COUNT, PERCENT, Column, DrillRow, Figure
                                         Scope)
 from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
+from ohinspect.store.database import Store
 
 INDICATOR_IDS = (coverage.ID, rectification.ID, monitoring.BY_FACTOR, monitoring.BY_INDUSTRY,
                  periodic.ID, inspectors.ID)
+#: the SQL indicators in groups of about equal work over a large store (benchmarks/
+#: bench_dashboard.py): a screen works each group out in its own thread, next to the monitoring
+#: pass rates — SQLite runs a query outside Python's global lock, so the cores share the work
+QUICK_GROUPS = ((coverage.ID, rectification.ID), (periodic.ID,), (inspectors.ID,))
 
-__all__ = ["COUNT", "INDICATOR_IDS", "PERCENT", "Column", "Dashboard", "DrillRow", "Figure",
-           "Indicator", "Scope", "assemble", "check_scope", "compute_dashboard", "drill_down",
-           "monitoring_indicators", "quick_indicators"]
+__all__ = ["COUNT", "INDICATOR_IDS", "PERCENT", "QUICK_GROUPS", "Column", "Dashboard", "DrillRow",
+           "Figure", "Indicator", "Scope", "assemble", "check_scope", "compute_dashboard",
+           "drill_down", "monitoring_indicators", "quick_indicators"]
 
 
 @dataclass(frozen=True)
@@ -57,19 +63,24 @@ def check_scope(scope: Scope) -> None:
 
 
 def quick_indicators(session: Session, scope: Scope, *,
-                     overrides: Mapping[str, int] | None = None) -> tuple[Indicator, ...]:
-    """The indicators aggregated by SQL alone (a screen shows them first)."""
+                     overrides: Mapping[str, int] | None = None,
+                     ids: Collection[str] | None = None) -> tuple[Indicator, ...]:
+    """The indicators aggregated by SQL alone (a screen shows them first); ``ids`` picks some
+    of them (one of :data:`QUICK_GROUPS`)."""
     check_scope(scope)
-    return (coverage.verification_coverage(session, scope),
-            rectification.rectification_rates(session, scope),
-            periodic.periodic_overdue(session, scope, overrides=overrides),
-            inspectors.inspections_per_inspector(session, scope))
+    work = {coverage.ID: lambda: coverage.verification_coverage(session, scope),
+            rectification.ID: lambda: rectification.rectification_rates(session, scope),
+            periodic.ID: lambda: periodic.periodic_overdue(session, scope, overrides=overrides),
+            inspectors.ID: lambda: inspectors.inspections_per_inspector(session, scope)}
+    return tuple(fn() for ind, fn in work.items() if ids is None or ind in ids)
 
 
-def monitoring_indicators(session: Session, scope: Scope) -> tuple[Indicator, ...]:
-    """The two monitoring pass rates (sampling tasks evaluated: slow the first time)."""
+def monitoring_indicators(session: Session, scope: Scope, *,
+                          store: Store | None = None) -> tuple[Indicator, ...]:
+    """The two monitoring pass rates from the stored verdicts; the tasks whose verdicts are
+    missing or stale are evaluated (slow after a large import) and, with ``store``, stored."""
     check_scope(scope)
-    found = monitoring.determinations(session, scope)
+    found = monitoring.determinations(session, scope, store)
     return (monitoring.pass_rate_by_factor(session, scope, found),
             monitoring.pass_rate_by_industry(session, scope, found))
 
@@ -81,10 +92,12 @@ def assemble(scope: Scope, indicators: Iterable[Indicator]) -> Dashboard:
 
 
 def compute_dashboard(session: Session, scope: Scope, *,
-                      overrides: Mapping[str, int] | None = None) -> Dashboard:
-    """Every indicator for ``scope`` (figures only; records come from :func:`drill_down`)."""
+                      overrides: Mapping[str, int] | None = None,
+                      store: Store | None = None) -> Dashboard:
+    """Every indicator for ``scope`` (figures only; records come from :func:`drill_down`);
+    ``store`` keeps the verdicts that had to be worked out (:func:`monitoring_indicators`)."""
     return assemble(scope, quick_indicators(session, scope, overrides=overrides)
-                    + monitoring_indicators(session, scope))
+                    + monitoring_indicators(session, scope, store=store))
 
 
 def drill_down(session: Session, scope: Scope, indicator_id: str, key: str, *,

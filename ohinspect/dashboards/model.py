@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from ohinspect.services.enterprise_queries import division_prefix
 
@@ -56,6 +58,15 @@ class Scope:
         if not self.prefix:
             return True
         return and_(column >= self.prefix, column < self.prefix + "\uffff")
+
+    def period(self, column: Any) -> Any:
+        """``column`` (a date or moment) as the period's conditions compare it: a wide scope
+        reads the period from the column's index; a narrow one compares ``+column`` (SQLite's
+        no-op that keeps a term off the indexes), so the jurisdiction's enterprises are read
+        first and only their records next (the planner has no statistics to choose)."""
+        if self.wide:
+            return column
+        return UnaryExpression(column.expression, operator=custom_op("+"), type_=column.type)
 
     def group_of(self, column: Any) -> Any:
         return func.substr(column, 1, self.group_digits)

@@ -8,12 +8,12 @@ jurisdiction planned in [start, end], as :func:`ohinspect.services.evaluation.ev
 works it out from the current lab results; 不判定 (not judged) is left out. pass rate = 符合 ÷
 (符合 + 不符合). The target is data (``resources/standards/dashboard_targets.yaml``).
 
-Verdicts are not stored (the evaluation is recomputed from the records), so this indicator
-cannot be a SQL GROUP BY: the tasks in scope are found by SQL and each is evaluated. The
-verdicts of a task are remembered in this process with a fingerprint of its lab results (count,
-Σ julianday(modified_at) and max(change_seq), one GROUP BY; the rest of a signed task is frozen)
-and evaluated again only when the fingerprint changed. The first computation over a large store is the slow part of
-the dashboard (see benchmarks/bench_dashboard.py); a stored verdict would need a table.
+The verdicts are stored (:mod:`.verdicts`, tables of migration 0008) with a fingerprint of
+their inputs, so the indicator reads rows instead of evaluating every task: one query lists the
+tasks in scope and flags those whose stored verdicts are missing or stale (records received by
+sync or batch import, a new standards edition); only these are evaluated — and stored, when the
+caller passes the store, so the cost is paid once. The verdicts in scope are then read with one
+query over the primary key of ``sampling_verdict`` (see benchmarks/bench_dashboard.py).
 """
 
 from __future__ import annotations
@@ -22,22 +22,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
 
+from ohinspect.dashboards import verdicts
 from ohinspect.dashboards.model import (PERCENT, Column, DrillRow, Figure, Indicator, Scope,
                                         rate)
 from ohinspect.dashboards.targets import indicator_targets
 from ohinspect.i18n import tr
-from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.evaluation_samples import _name as hazard_name
 from ohinspect.standards.industries import IndustryTable, load_industries
-from ohinspect.store.models import Enterprise, LabResult, Sample, SamplingTask
+from ohinspect.store.database import Store
+from ohinspect.store.models import Enterprise, SamplingTask, SamplingVerdict
 
 BY_FACTOR, BY_INDUSTRY = "monitoring_factor", "monitoring_industry"
-#: the noise factor's code in the 2015 hazard catalogue (hazard_catalogue_2015.yaml)
-NOISE = "phys.noise"
 CONFORM, NOT_CONFORM = "conform", "not_conform"
+JUDGED = (CONFORM, NOT_CONFORM)
 COLUMNS = (Column("determinations"), Column("conform"), Column("not_conform"),
            Column("pass_rate", PERCENT), Column("target", PERCENT))
 
@@ -53,49 +53,39 @@ class Determination:
 
 
 def _in_scope(scope: Scope) -> list[Any]:
-    return [SamplingTask.deleted_at.is_(None), SamplingTask.locked_at.is_not(None),
-            SamplingTask.planned_on.between(scope.start, scope.end),
+    """Signed live tasks of the period and jurisdiction, except one a signed amendment corrects
+    (issue 7 "returned items are corrected as amendments keeping the locked original"): the
+    amendment's determinations replace the original's, so a task is counted once."""
+    amendment = aliased(SamplingTask)
+    corrected = exists().where(amendment.amends_id == SamplingTask.id,
+                               amendment.locked_at.is_not(None), amendment.deleted_at.is_(None))
+    return [SamplingTask.deleted_at.is_(None), SamplingTask.locked_at.is_not(None), ~corrected,
+            scope.period(SamplingTask.planned_on).between(scope.start, scope.end),
             scope.within(Enterprise.division_code)]
 
 
-def _tasks(session: Session, scope: Scope) -> list[tuple[str, str, str, str]]:
-    stmt = (select(SamplingTask.id, SamplingTask.task_number, Enterprise.name,
-                   Enterprise.industry_code)
-            .join(Enterprise, Enterprise.id == SamplingTask.enterprise_id)
-            .where(*_in_scope(scope)).order_by(SamplingTask.planned_on, SamplingTask.id))
+def _tasks(session: Session, scope: Scope) -> list[tuple[str, str, str, str, bool]]:
+    """(id, number, enterprise, industry code, stored verdicts stale) of the tasks in scope."""
+    stmt = verdicts.outer_join_sets(
+        select(SamplingTask.id, SamplingTask.task_number, Enterprise.name,
+               Enterprise.industry_code, verdicts.stale_condition())
+        .join(Enterprise, Enterprise.id == SamplingTask.enterprise_id))
+    stmt = stmt.where(*_in_scope(scope)).order_by(SamplingTask.planned_on, SamplingTask.id)
     return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
 
 
-def _fingerprints(session: Session, scope: Scope) -> dict[str, tuple[Any, ...]]:
-    """task id → numbers that change with any write its evaluation depends on. A signed task,
-    its posts, samples and noise are frozen (triggers of migration 0003): only its lab results
-    can change — new, corrected (superseding) or deleted (a tombstone updates modified_at)."""
-    stmt = (select(Sample.task_id, func.count(), func.sum(func.julianday(LabResult.modified_at)),
-                   func.max(LabResult.change_seq))
-            .join(Sample, Sample.id == LabResult.sample_id)
-            .join(SamplingTask, SamplingTask.id == Sample.task_id)
+def _stored(session: Session, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """task id → its stored judged verdicts (hazard code, outcome), in order."""
+    stmt = (select(SamplingVerdict.task_id, SamplingVerdict.hazard_code, SamplingVerdict.outcome)
+            .join(SamplingTask, SamplingTask.id == SamplingVerdict.task_id)
             .join(Enterprise, Enterprise.id == SamplingTask.enterprise_id)
-            .where(*_in_scope(scope)).group_by(Sample.task_id))
-    return defaultdict(tuple, {task_id: tuple(numbers)
-                               for task_id, *numbers in session.execute(stmt)})
-
-
-#: (database, task id) → (fingerprint, [(hazard code, outcome)]) of the tasks evaluated in
-#: this process
-_VERDICTS: dict[tuple[str, str], tuple[tuple[Any, ...], list[tuple[str, str]]]] = {}
-
-
-def _verdicts(session: Session, task_id: str,
-              fingerprint: tuple[Any, ...]) -> list[tuple[str, str]]:
-    key = (str(session.get_bind().url), task_id)
-    known = _VERDICTS.get(key)
-    if known is not None and known[0] == fingerprint:
-        return known[1]
-    ev = evaluate_task(session, task_id)
-    pairs = [(f.hazard_code, f.outcome) for f in ev.factors]
-    pairs += [(NOISE, n.verdict.outcome) for n in ev.noise]
-    _VERDICTS[key] = (fingerprint, pairs)
-    return pairs
+            .where(*_in_scope(scope), SamplingVerdict.outcome.in_(JUDGED))
+            .order_by(SamplingVerdict.seq))  # per task in order (a task id order would
+    # make SQLite read every stored verdict in its primary key's order)
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for task_id, code, outcome in session.execute(stmt):
+        out[task_id].append((code, outcome))
+    return out
 
 
 def _section(industries: IndustryTable, code: str) -> str:
@@ -106,16 +96,25 @@ def _section(industries: IndustryTable, code: str) -> str:
     return section.code if section else ""
 
 
-def determinations(session: Session, scope: Scope) -> list[Determination]:
-    """Every judged determination in scope (module doc)."""
+def determinations(session: Session, scope: Scope, store: Store | None = None
+                   ) -> list[Determination]:
+    """Every judged determination in scope (module doc). The tasks whose stored verdicts are
+    missing or stale are evaluated; with ``store`` their verdicts are stored too."""
+    tasks = _tasks(session, scope)
+    stale = [task_id for task_id, *_, is_stale in tasks if is_stale]
+    fresh = (verdicts.store_verdicts(store, stale) if store is not None else
+             {task_id: verdicts.task_verdicts(session, task_id) for task_id in stale})
+    stored = _stored(session, scope) if len(stale) < len(tasks) else {}
     industries = load_industries()
-    prints = _fingerprints(session, scope)
+    sections: dict[str, str] = {}
     out: list[Determination] = []
-    for task_id, number, name, industry in _tasks(session, scope):
-        letter = _section(industries, industry)
-        pairs = _verdicts(session, task_id, prints[task_id])
-        out.extend(Determination(task_id, number, name, letter, code, outcome)
-                   for code, outcome in pairs if outcome in (CONFORM, NOT_CONFORM))
+    for task_id, number, name, industry, is_stale in tasks:
+        if industry not in sections:
+            sections[industry] = _section(industries, industry)
+        pairs = ([(code, outcome) for _, code, outcome in fresh.get(task_id, [])
+                  if outcome in JUDGED] if is_stale else stored.get(task_id, []))
+        out.extend(Determination(task_id, number, name, sections[industry], code, outcome)
+                   for code, outcome in pairs)
     return out
 
 

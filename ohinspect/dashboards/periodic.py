@@ -6,16 +6,18 @@ risk class requires (intervals in ``resources/standards/periodic_testing.yaml``,
 the settings); at the scope's as-of day a required (employer, kind) is ``overdue`` when its last
 report's date plus the interval lies before that day and ``never`` when there is no report.
 lapsed share = (overdue + never) ÷ required. One figure per division one level below the
-jurisdiction, aggregated by SQL (GROUP BY division prefix): the last report of each employer
-and kind is a correlated MAX over the index ``ix_periodic_report_latest`` (enterprise_id,
-kind, report_date), compared with a cut-off date worked out once per class and kind in Python —
-the same arithmetic as ``due_dates.add_months``. (The index lacks ``deleted_at``, so each
-employer's reports are still read from the table.)
+jurisdiction, aggregated by SQL (GROUP BY division prefix): the employers come from the
+covering index ``ix_enterprise_employers`` and the last report of each employer and kind is a
+correlated MAX read from the covering index ``ix_periodic_report_live`` (enterprise_id, kind,
+deleted_at, report_date; both of migration 0008), compared with a cut-off date worked out once
+per class and kind in Python — the same arithmetic as ``due_dates.add_months``. The employers'
+subquery carries ``LIMIT -1`` (no limit) so SQLite does not flatten it into the aggregate: the
+aggregate names each last-report column twice, and flattened it ran each correlated MAX twice
+(4 instead of 2 index look-ups per employer; benchmarks/bench_dashboard.py).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -53,8 +55,9 @@ def _last(kind: str, as_of: date) -> Any:
 
 def _employers(session: Session, scope: Scope, overrides: Mapping[str, int] | None,
                group: str | None = None) -> tuple[Any, list[tuple[str, dict[str, date]]]]:
-    """A subquery of the employers in scope (id, name, group, class, last report per required
-    kind) and, per kind, the overdue cut-off date of each class that owes it."""
+    """A subquery of the employers in scope (id, name when ``group`` is given, group, class,
+    last report per required kind) and, per kind, the overdue cut-off date of each class that
+    owes it."""
     rules = load_periodic_rules()
     classes = list(session.scalars(select(Enterprise.risk_class).distinct()))
     kinds = []
@@ -68,10 +71,12 @@ def _employers(session: Session, scope: Scope, overrides: Mapping[str, int] | No
              scope.within(Enterprise.division_code)]
     if group is not None:
         conds.append(prefix == group)
-    sub = select(Enterprise.id.label("id"), Enterprise.name.label("name"), prefix.label("g"),
+    # the name only for a drill-down: the figures read the employers from the covering index
+    named = (Enterprise.name.label("name"),) if group is not None else ()
+    sub = select(Enterprise.id.label("id"), *named, prefix.label("g"),
                  Enterprise.risk_class.label("cls"),
                  *(_last(kind, scope.as_of).label(f"k{i}") for i, (kind, _) in enumerate(kinds))
-                 ).where(*conds).subquery()
+                 ).where(*conds).limit(-1).subquery()
     return sub, kinds
 
 

@@ -161,12 +161,15 @@ def authenticate(conn: Connection, authorization: str | None) -> Caller:
                   device_id=row.id, public_key=row.public_key)
 
 
-def verify_signature(caller: Caller, body: bytes, signature: str | None) -> None:
-    """The body must be signed (Ed25519 over its SHA-256) by the caller's device key."""
+def verify_signature(caller: Caller, body: bytes, signature: str | None) -> str:
+    """The body must be signed (Ed25519 over its SHA-256) by the caller's device key; returns
+    that SHA-256 (hex), so a blob sent in one piece is never hashed twice."""
     if not signature:
         raise ApiError(403, "signature_missing")
+    digest = hashlib.sha256(body).digest()
     try:
         raw = base64.b64decode(signature, validate=True)
-        decode_public_key(caller.public_key).verify(raw, hashlib.sha256(body).digest())
+        decode_public_key(caller.public_key).verify(raw, digest)
     except (InvalidSignature, ValueError, binascii.Error) as exc:
         raise ApiError(403, "bad_signature") from exc
+    return digest.hex()

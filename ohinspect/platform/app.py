@@ -14,12 +14,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ohinspect.platform import accounts, blobs, messages as m, reads
+from ohinspect.platform.blob_files import BlobFiles
 from ohinspect.platform.middleware import ProtocolMiddleware
 from ohinspect.platform.push import push
 from ohinspect.platform.protocol import (API_VERSION, BATCHES_LIMIT, CHANGES_LIMIT,
@@ -38,6 +39,8 @@ class Authed:
     caller: Caller
     body: bytes
     signature: str
+    #: SHA-256 hex of the body (signed requests only)
+    body_sha256: str = ""
 
 
 async def _authenticate(request: Request, signed: bool) -> Authed:
@@ -45,14 +48,13 @@ async def _authenticate(request: Request, signed: bool) -> Authed:
     engine: Engine = request.app.state.engine
     signature = request.headers.get(SIGNATURE_HEADER, "")
 
-    def check() -> Caller:
+    def check() -> Authed:
         with engine.connect() as conn:
             caller = accounts.authenticate(conn, request.headers.get("authorization"))
-        if signed:
-            accounts.verify_signature(caller, body, signature)
-        return caller
+        digest = accounts.verify_signature(caller, body, signature) if signed else ""
+        return Authed(caller, body, signature, digest)
 
-    return Authed(await run_in_threadpool(check), body, signature)
+    return await run_in_threadpool(check)
 
 
 async def device(request: Request,
@@ -69,13 +71,14 @@ async def signed_device(
     return await _authenticate(request, signed=True)
 
 
-def create_app(engine: Engine, server_id: str) -> FastAPI:
+def create_app(engine: Engine, server_id: str, files: BlobFiles) -> FastAPI:
+    """The API over ``engine`` (records, accounts, blob metadata) and ``files`` (blob bytes)."""
     app = FastAPI(title="OHInspect platform", version=str(API_VERSION),
                   description="Sync protocol v1 (docs/design/issue6-sync.md).",
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.engine = engine
     _handlers(app)
-    _routes(app, server_id)
+    _routes(app, server_id, files)
     app.add_middleware(ProtocolMiddleware)
     return app
 
@@ -99,7 +102,7 @@ def _handlers(app: FastAPI) -> None:
 
 
 
-def _routes(app: FastAPI, server_id: str) -> None:
+def _routes(app: FastAPI, server_id: str, files: BlobFiles) -> None:
     engine: Engine = app.state.engine
 
     @app.get("/v1/info", response_model=m.Info, tags=["session"])
@@ -130,19 +133,19 @@ def _routes(app: FastAPI, server_id: str) -> None:
                   content_range: Annotated[str, Header(description="bytes START-END/TOTAL")]
                   ) -> dict[str, Any]:
         start, total = blobs.parse_content_range(content_range, len(auth.body))
-        return blobs.put_chunk(engine, sha256, start, total, auth.body)
+        return blobs.put_chunk(engine, files, sha256, start, total, auth.body, auth.body_sha256)
 
     @app.get("/v1/attachments/{sha256}", responses={**ERRORS, 200: {"content": {
         "application/octet-stream": {}}}}, response_class=Response, tags=["attachments"])
     def get_blob(sha256: Annotated[str, Path(pattern=blobs.SHA256_RE.pattern)],
                  auth: Annotated[Authed, Depends(device)],
                  range_: Annotated[str | None, Header(alias="Range")] = None) -> Response:
-        data, start, size = blobs.read_blob(engine, auth.caller, sha256, range_)
-        headers = {"Accept-Ranges": "bytes"}
+        pieces, start, end, size = blobs.read_blob(engine, files, auth.caller, sha256, range_)
+        headers = {"Accept-Ranges": "bytes", "Content-Length": str(end + 1 - start)}
         if range_:
-            headers["Content-Range"] = f"bytes {start}-{start + len(data) - 1}/{size}"
-        return Response(data, status_code=206 if range_ else 200, headers=headers,
-                        media_type="application/octet-stream")
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        return StreamingResponse(pieces, status_code=206 if range_ else 200, headers=headers,
+                                 media_type="application/octet-stream")
 
     @app.get("/v1/changes", response_model=m.ChangesResponse, responses=ERRORS, tags=["sync"])
     def changes(auth: Annotated[Authed, Depends(device)],

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import (Connection, Engine, create_engine, delete, event, insert, inspect, select,
-                        text)
+                        text, update)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ohinspect.errors import OHInspectError
 from ohinspect.i18n import tr
 from ohinspect.platform import schema
+from ohinspect.platform.blob_files import BlobFiles
+from ohinspect.platform.upgrade import upgrade
 
 T = TypeVar("T")
 
@@ -54,9 +56,10 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def init_db(engine: Engine) -> tuple[int, bool]:
-    """Create the tables (idempotent) and record the schema version; refuses a database made by
-    a newer server. Returns (version, created)."""
+def init_db(engine: Engine, files: BlobFiles) -> tuple[int, int | None]:
+    """Create the tables (idempotent), upgrade a database made by an older server (its blob
+    bytes go to ``files``) and record the schema version; refuses a database made by a newer
+    server. Returns (version, the version found or None when it was created)."""
     with engine.begin() as conn:
         existing = _stored_version(conn)
         if existing is not None and existing > schema.SCHEMA_VERSION:
@@ -68,7 +71,12 @@ def init_db(engine: Engine) -> tuple[int, bool]:
                 {"key": SCHEMA_KEY, "value": str(schema.SCHEMA_VERSION)},
                 {"key": SERVER_ID_KEY, "value": str(uuid.uuid4())},
             ])
-    return schema.SCHEMA_VERSION, existing is None
+        elif existing < schema.SCHEMA_VERSION:
+            upgrade(conn, existing, files)
+            conn.execute(update(schema.platform_meta)
+                         .where(schema.platform_meta.c.key == SCHEMA_KEY)
+                         .values(value=str(schema.SCHEMA_VERSION)))
+    return schema.SCHEMA_VERSION, existing
 
 
 def _stored_version(conn: Connection) -> int | None:

@@ -13,10 +13,10 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, insert, select
 
-from ohinspect.platform import schema
-from ohinspect.platform.db import draw_seqs, high_water, is_postgres, run_write
+from ohinspect.platform import bulk, schema
+from ohinspect.platform.db import draw_seqs, high_water, run_write
 from ohinspect.platform.messages import PushItem, PushRequest
 from ohinspect.platform.protocol import MAX_BATCH_ITEMS, ApiError
 from ohinspect.platform.rights import Caller, is_locked_payload, scope_rules
@@ -27,38 +27,40 @@ from ohinspect.store.serialize import canonical_json, sha256_hex
 ATTACHMENT = "attachment"
 
 
-def check_items(req: PushRequest, caller: Caller) -> None:
-    """Refuse the whole batch before touching the database when an item is malformed."""
+def check_items(req: PushRequest, caller: Caller) -> dict[Key, str]:
+    """Refuse the whole batch before touching the database when an item is malformed; returns
+    each item's canonical JSON (what is stored)."""
     if len(req.items) > MAX_BATCH_ITEMS:
         raise ApiError(413, "batch_too_large", limit=MAX_BATCH_ITEMS)
     if req.device_id != caller.device_id:
         raise ApiError(403, "device_mismatch")
-    seen: set[Key] = set()
+    texts: dict[Key, str] = {}
     for item in req.items:
         key = (item.record_type, item.id)
         if item.record_type not in scope_rules():
             raise ApiError(400, "unknown_record_type", record_type=item.record_type)
-        if key in seen:
+        if key in texts:
             raise ApiError(400, "duplicate_item", record_type=item.record_type, id=item.id)
-        seen.add(key)
         if item.payload.get("id") != item.id:
             raise ApiError(400, "id_mismatch", record_type=item.record_type, id=item.id)
-        if sha256_hex(canonical_json(item.payload)) != item.hash:
+        texts[key] = canonical_json(item.payload)
+        if sha256_hex(texts[key]) != item.hash:
             raise ApiError(400, "hash_mismatch", record_type=item.record_type, id=item.id)
+    return texts
 
 
 def push(engine: Engine, caller: Caller, req: PushRequest, body: bytes,
          signature: str) -> dict[str, Any]:
-    check_items(req, caller)
+    texts = check_items(req, caller)
     try:
         text = body.decode("utf-8")  # kept verbatim with its signature (issue 7 verifies it)
     except UnicodeDecodeError as exc:
         raise ApiError(400, "invalid_request", where="body", problem="not UTF-8") from exc
-    return run_write(engine, lambda conn: _apply(conn, caller, req, body, text, signature))
+    return run_write(engine, lambda conn: _apply(conn, caller, req, texts, body, text, signature))
 
 
-def _apply(conn: Connection, caller: Caller, req: PushRequest, body: bytes, text: str,
-           signature: str) -> dict[str, Any]:
+def _apply(conn: Connection, caller: Caller, req: PushRequest, texts: dict[Key, str],
+           body: bytes, text: str, signature: str) -> dict[str, Any]:
     b = schema.batches
     done = conn.execute(select(b.c.device_id, b.c.response).where(b.c.batch_id == req.batch_id)
                         ).first()
@@ -102,7 +104,7 @@ def _apply(conn: Connection, caller: Caller, req: PushRequest, body: bytes, text
     for seq, (_key, item, result) in zip(seqs, accepted):
         result.update(server_hash=item.hash, server_seq=seq)
     _store_versions(conn, caller, req.batch_id,
-                    [(item, scopes[key] or "", key in stored, seq)
+                    [(item, texts[key], scopes[key] or "", key in stored, seq)
                      for seq, (key, item, _result) in zip(seqs, accepted)])
     response = {"batch_id": req.batch_id,
                 "server_seq_high": max(seqs) if seqs else high_water(conn), "results": results}
@@ -130,57 +132,46 @@ def _lock_records(conn: Connection, keys: list[Key]) -> dict[Key, Any]:
     """The current rows of the batch's records, locked until commit (in key order, so two
     batches touching the same records cannot deadlock)."""
     r = schema.records
-    query = (select(r.c.record_type, r.c.record_id, r.c.scope, r.c.author, r.c.hash, r.c.payload,
-                    r.c.locked, r.c.server_seq)
-             .where(tuple_(r.c.record_type, r.c.record_id).in_(sorted(keys)))
-             .order_by(r.c.record_type, r.c.record_id))
-    if is_postgres(conn):
-        query = query.with_for_update()
-    return {(row.record_type, row.record_id): row for row in conn.execute(query)} if keys else {}
+    rows = bulk.select_by_keys(conn, r, ("record_type", "record_id"), keys, (
+        r.c.record_type, r.c.record_id, r.c.scope, r.c.author, r.c.hash, r.c.payload,
+        r.c.locked, r.c.server_seq), lock=True)
+    return {(row.record_type, row.record_id): row for row in rows}
 
 
 def _known_versions(conn: Connection, items: list[PushItem]) -> dict[tuple[str, str, str], int]:
-    if not items:
-        return {}
     v = schema.record_versions
-    wanted = sorted((i.record_type, i.id, i.hash) for i in items)
-    rows = conn.execute(select(v.c.record_type, v.c.record_id, v.c.hash, v.c.server_seq)
-                        .where(tuple_(v.c.record_type, v.c.record_id, v.c.hash).in_(wanted)))
+    rows = bulk.select_by_keys(conn, v, ("record_type", "record_id", "hash"),
+                               [(i.record_type, i.id, i.hash) for i in items],
+                               (v.c.record_type, v.c.record_id, v.c.hash, v.c.server_seq))
     return {(row.record_type, row.record_id, row.hash): row.server_seq for row in rows}
 
 
 def _complete_blobs(conn: Connection, hashes: list[str]) -> set[str]:
-    if not hashes:
-        return set()
     bl = schema.blobs
-    return set(conn.scalars(select(bl.c.sha256).where(bl.c.sha256.in_(sorted(set(hashes))),
-                                                      bl.c.complete.is_(True))))
+    rows = bulk.select_by_keys(conn, bl, ("sha256",), [(h,) for h in sorted(set(hashes))],
+                               (bl.c.sha256, bl.c.complete))
+    return {row.sha256 for row in rows if row.complete}
 
 
 def _store_versions(conn: Connection, caller: Caller, batch_id: str,
-                    accepted: list[tuple[PushItem, str, bool, int]]) -> None:
+                    accepted: list[tuple[PushItem, str, str, bool, int]]) -> None:
     """Write the accepted versions: new records, fast-forwarded records and the version log,
     one statement each (the seq lock is held from here to commit)."""
     r, v = schema.records, schema.record_versions
     new_rows, changed_rows, versions = [], [], []
-    for item, scope, exists, seq in accepted:
-        row = {"scope": scope, "device_id": caller.device_id, "hash": item.hash,
-               "payload": canonical_json(item.payload), "server_seq": seq,
-               "locked": is_locked_payload(item.payload),
+    for item, text, scope, exists, seq in accepted:
+        row = {"record_type": item.record_type, "record_id": item.id, "scope": scope,
+               "device_id": caller.device_id, "hash": item.hash, "payload": text,
+               "server_seq": seq, "locked": is_locked_payload(item.payload),
                "blob_sha256": (item.payload.get("sha256") if item.record_type == ATTACHMENT
                                else None)}
         if exists:
-            changed_rows.append({**row, "k_type": item.record_type, "k_id": item.id})
+            changed_rows.append(row)
         else:
-            new_rows.append({**row, "record_type": item.record_type, "record_id": item.id,
-                             "author": caller.user})
+            new_rows.append({**row, "author": caller.user})
         versions.append({"record_type": item.record_type, "record_id": item.id,
                          "hash": item.hash, "server_seq": seq, "device_id": caller.device_id,
                          "batch_id": batch_id})
-    if new_rows:
-        conn.execute(insert(r), new_rows)
-    if changed_rows:
-        conn.execute(update(r).where(r.c.record_type == bindparam("k_type"),
-                                     r.c.record_id == bindparam("k_id")), changed_rows)
-    if versions:
-        conn.execute(insert(v), versions)
+    bulk.insert_rows(conn, r, new_rows)
+    bulk.update_rows(conn, r, ("record_type", "record_id"), changed_rows)
+    bulk.insert_rows(conn, v, versions)

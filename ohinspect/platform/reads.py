@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from ohinspect.platform import schema
 from ohinspect.platform.rights import Caller
@@ -17,20 +17,28 @@ from ohinspect.store.serialize import to_jsonable
 
 def changes(engine: Engine, caller: Caller, since: int, limit: int) -> dict[str, Any]:
     """Current versions with server seq > ``since``, ascending, except versions this device
-    pushed itself; ``next`` is the last seq examined, so the cursor also moves past those."""
+    pushed itself; ``next`` is the last seq examined, so the cursor also moves past those.
+
+    The device's own versions are left out by the query (a device that pushed 10,000 records
+    pulls one empty page, not twenty pages of its own payloads parsed and dropped). The highest
+    readable seq is read first: seqs become visible in order (ohinspect/platform/db.py), so
+    nothing at or below it can appear later, and on the last page it is ``next``."""
     r = schema.records
-    query = (select(r.c.record_type, r.c.record_id, r.c.hash, r.c.payload, r.c.server_seq,
-                    r.c.author, r.c.device_id)
-             .where(r.c.server_seq > since, caller.readable(r.c.scope))
-             .order_by(r.c.server_seq).limit(limit + 1))
+    readable = (r.c.server_seq > since) & caller.readable(r.c.scope)
     with engine.connect() as conn:
-        rows = list(conn.execute(query))
+        high = conn.scalar(select(func.max(r.c.server_seq)).where(readable))
+        if high is None:
+            return {"items": [], "next": since, "more": False}
+        rows = list(conn.execute(
+            select(r.c.record_type, r.c.record_id, r.c.hash, r.c.payload, r.c.server_seq,
+                   r.c.author, r.c.device_id)
+            .where(readable, r.c.server_seq <= high, r.c.device_id != caller.device_id)
+            .order_by(r.c.server_seq).limit(limit + 1)))
     more, rows = len(rows) > limit, rows[:limit]
     items = [{"record_type": row.record_type, "id": row.record_id, "hash": row.hash,
               "payload": json.loads(row.payload), "server_seq": row.server_seq,
-              "author": row.author, "device_id": row.device_id}
-             for row in rows if row.device_id != caller.device_id]
-    return {"items": items, "next": rows[-1].server_seq if rows else since, "more": more}
+              "author": row.author, "device_id": row.device_id} for row in rows]
+    return {"items": items, "next": rows[-1].server_seq if more else int(high), "more": more}
 
 
 def check(engine: Engine, caller: Caller) -> dict[str, Any]:

@@ -9,13 +9,14 @@ them later (issue 7).
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (BigInteger, Boolean, Column, ForeignKey, Index, Integer,
                         MetaData, Sequence, String, Table, Text)
 
 from ohinspect.store.base import NAMING, UtcDateTime
 
-#: bumped whenever a table changes; init-db refuses a database of a newer version
-SCHEMA_VERSION = 1
+#: bumped whenever a table changes; init-db refuses a database of a newer version and upgrades
+#: an older one (ohinspect/platform/upgrade.py). 2: blob bytes moved to files (blob_files.py)
+SCHEMA_VERSION = 2
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -88,20 +89,13 @@ record_versions = Table(
     Column("batch_id", String(36), nullable=False),
 )
 
+#: what the server holds of each blob; the bytes are files (ohinspect/platform/blob_files.py)
 blobs = Table(
     "platform_blob", metadata,
     Column("sha256", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
     Column("have_bytes", BigInteger, nullable=False, default=0),
     Column("complete", Boolean, nullable=False, default=False),
-)
-
-#: the bytes of a blob, in the chunks they were uploaded in (start = position in the blob)
-blob_chunks = Table(
-    "platform_blob_chunk", metadata,
-    Column("sha256", ForeignKey("platform_blob.sha256"), primary_key=True),
-    Column("start", BigInteger, primary_key=True),
-    Column("data", LargeBinary, nullable=False),
 )
 
 batches = Table(

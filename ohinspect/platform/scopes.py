@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection
 
-from ohinspect.platform import schema
+from ohinspect.platform import bulk, schema
 from ohinspect.platform.rights import normalise_division, scope_rules
 
 Key = tuple[str, str]
@@ -67,11 +67,9 @@ class ScopeResolver:
 
 
 def _stored_parents(conn: Connection, keys: set[Key]) -> dict[Key, StoredParent]:
-    if not keys:
-        return {}
     r = schema.records
-    rows = conn.execute(select(r.c.record_type, r.c.record_id, r.c.scope, r.c.locked)
-                        .where(tuple_(r.c.record_type, r.c.record_id).in_(sorted(keys))))
+    rows = bulk.select_by_keys(conn, r, ("record_type", "record_id"), sorted(keys),
+                               (r.c.record_type, r.c.record_id, r.c.scope, r.c.locked))
     return {(row.record_type, row.record_id): StoredParent(row.scope, row.locked) for row in rows}
 
 

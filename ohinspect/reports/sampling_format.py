@@ -141,7 +141,11 @@ def _head(doc: SamplingDocument, styles: Styles) -> list[Any]:
         [(tr("sampling_report.field.samplers"), sep.join(task.samplers or []) or DASH),
          (tr("sampling_report.field.escort"), task.escort_name or DASH)],
     ]
-    return [field_rows(styles, rows, WIDTH)]
+    head: list[Any] = [field_rows(styles, rows, WIDTH)]
+    if doc.view.amends_number:   # an amendment says what it corrects, as the inspection record
+        head.append(Paragraph(esc(tr("sampling_report.amends", number=doc.view.amends_number,
+                                     reason=task.amendment_reason or DASH)), styles.body))
+    return head
 
 
 def _post_name(doc: SamplingDocument, post_id: str | None) -> str:

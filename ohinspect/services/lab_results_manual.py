@@ -67,5 +67,7 @@ def add_result(store: Store, actor: Actor, data: ResultInput, *,
                    {"supersedes_id": supersedes_id} if supersedes_id else None)
         from ohinspect.services.rectification_sampling import open_exceedances_for_samples_in
         open_exceedances_for_samples_in(uow, [sample.id])
+        from ohinspect.dashboards.verdicts import refresh_verdicts, task_ids_of_samples
+        refresh_verdicts(session, task_ids_of_samples(session, [sample.id]))
         uow.commit()
     return OpResult(changed(RECORD, result.id), result.id)

@@ -3,9 +3,10 @@
 :func:`transition_in` is the one engine: it checks the item exists, the action is known, the
 role may make it, the item's status allows it, and every requirement of the transition
 (evidence, note, authorised closer, passing re-test, overdue for escalation, look-back, new
-deadline) — all BEFORE writing; then, in the caller's unit of work, it stores the evidence
-files (:func:`~ohinspect.services.attachments.add_attachment`), changes the item and appends
-one :class:`~ohinspect.store.models.RectificationEvent`. The public functions each open their
+deadline, a supervisor's return of the closure) — all BEFORE writing; then, in the caller's
+unit of work, it stores the evidence files
+(:func:`~ohinspect.services.attachments.add_attachment`), changes the item and appends one
+:class:`~ohinspect.store.models.RectificationEvent`. The public functions each open their
 own unit of work around it.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
@@ -26,10 +28,14 @@ from ohinspect.services.rectification_core import (EVENT_RECORD, ITEM_RECORD, ch
 from ohinspect.services.rectification_rules import Transition, load_rectification_rules
 from ohinspect.store.changes import OpResult, changed
 from ohinspect.store.database import Store
-from ohinspect.store.models import Attachment, Inspector, RectificationEvent, RectificationItem
+from ohinspect.store.models import (Attachment, Inspector, RectificationEvent, RectificationItem,
+                                    ReviewDecision)
+from ohinspect.store.models.review import RETURN
 from ohinspect.store.uow import Actor, UnitOfWork
 
 RETEST_PASS, RETEST_FAIL, CLOSE = "retest_pass", "retest_fail", "review_pass"
+#: a closure a supervisor returned is re-done (issue 7; made from the review's Returned list)
+REVIEW_RETURNED = "review_returned"
 CLOSED_STATE = "closed"
 
 
@@ -58,6 +64,22 @@ def _retest_done(events: Sequence[RectificationEvent]) -> bool:
     return done
 
 
+def _returned_closure(session: Session, item: RectificationItem, review_ref: str) -> bool:
+    """``review_ref`` is a live "return" decision on the event that closed ``item``, and no
+    later event took the item out of its final state (issue 7: a returned closure)."""
+    decision = session.get(ReviewDecision, review_ref) if review_ref else None
+    if (decision is None or decision.is_deleted or decision.decision != RETURN
+            or decision.record_type != EVENT_RECORD):
+        return False
+    final = load_rectification_rules().final
+    events = item_events(session, item.id)
+    ids = [e.id for e in events]
+    if decision.record_id not in ids:
+        return False
+    after = events[ids.index(decision.record_id):]
+    return all(e.to_status in final for e in after)
+
+
 def _check_allowed(item: RectificationItem, t: Transition, role: str) -> list[FieldProblem]:
     problems = []
     if role not in t.roles:
@@ -74,7 +96,7 @@ def _check_allowed(item: RectificationItem, t: Transition, role: str) -> list[Fi
 
 def _check_requirements(uow: UnitOfWork, item: RectificationItem, t: Transition, *,
                         by_name: str, note: str, evidence: Sequence[EvidenceFile],
-                        retest_ref: str, new_deadline: date | None,
+                        retest_ref: str, new_deadline: date | None, review_ref: str,
                         today: date) -> list[FieldProblem]:
     rules = load_rectification_rules()
     problems: list[FieldProblem] = []
@@ -120,13 +142,15 @@ def _check_requirements(uow: UnitOfWork, item: RectificationItem, t: Transition,
         elif new_deadline < today:
             problems.append(problem("deadline", "rectification.error.deadline_past",
                                     deadline=new_deadline.isoformat(), today=today.isoformat()))
+    if "review_return" in t.requires and not _returned_closure(uow.session, item, review_ref):
+        problems.append(problem("review_ref", "rectification.error.review_not_returned"))
     return problems
 
 
 def transition_in(uow: UnitOfWork, item_id: str, action: str, *, role: str, by_name: str,
                   today: date, note: str = "", evidence: Sequence[EvidenceFile] = (),
                   retest_ref: str = "", new_deadline: date | None = None,
-                  event_fixed_id: str | None = None,
+                  review_ref: str = "", event_fixed_id: str | None = None,
                   attachment_ids: Sequence[str] = ()) -> RectificationItem:
     """Check everything, then move the item and append its event (no commit). The fixed ids
     of the event and of the evidence attachments are for deterministic demo data."""
@@ -146,7 +170,8 @@ def transition_in(uow: UnitOfWork, item_id: str, action: str, *, role: str, by_n
     if not refused:  # a refused role or state is the whole answer; else every requirement
         problems += _check_requirements(uow, item, t, by_name=by_name, note=note,
                                         evidence=evidence, retest_ref=retest_ref,
-                                        new_deadline=new_deadline, today=today)
+                                        new_deadline=new_deadline, review_ref=review_ref,
+                                        today=today)
     if problems:
         raise ValidationError(problems)
 
@@ -165,11 +190,13 @@ def transition_in(uow: UnitOfWork, item_id: str, action: str, *, role: str, by_n
         item.look_back_on = today + timedelta(days=rules.look_back_days)
     elif "look_back_due" in t.requires:
         item.look_back_on = None
-        if t.target != CLOSED_STATE:
-            item.closed_at, item.closed_by = None, ""
+    if from_status == CLOSED_STATE and t.target != CLOSED_STATE:  # reopened: not closed now
+        item.closed_at, item.closed_by, item.look_back_on = None, "", None
     if new_deadline is not None and "new_deadline" in t.requires:
         item.deadline = new_deadline
-    uow.record(item, f"rectification.{action}", {"from": from_status, "to": item.status})
+    details = {"from": from_status, "to": item.status}
+    uow.record(item, f"rectification.{action}",
+               details | {"review_ref": review_ref} if review_ref else details)
     write_event(uow, item, action, from_status, by_name=by_name, note=note, evidence=shas,
                 retest_ref=retest_ref, fixed_id=event_fixed_id)
     return item

@@ -18,7 +18,8 @@ from ohinspect.resources import load_resource
 
 RESOURCE = "rules/rectification.yaml"
 REQUIREMENTS = frozenset({"evidence", "note", "retest_pass", "retest_fail", "retest_done",
-                          "closer", "overdue_escalation", "look_back_due", "new_deadline"})
+                          "closer", "overdue_escalation", "look_back_due", "new_deadline",
+                          "review_return"})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ when lab results are recorded for a signed task: it evaluates the task
 (:func:`~ohinspect.services.evaluation.evaluate_task`, GBZ 2.1-2019 / GBZ 2.2-2007 verdicts) and
 opens ONE item per (task, post, hazard) judged 不符合, with ``requires_retest``. The item's id is
 derived from that triple, so calling the hook again — or on another device — never duplicates.
+An amendment of a task (issue 7 item 3) repeats the findings of the task it corrects: an
+exceedance already opened there (same workshop, post and hazard) opens no second item.
 
 :func:`record_retest` links a later, signed sampling task of the same enterprise: a 符合 verdict
 for the item's hazard moves it to corrected (then 复查 closes it), a 不符合 one keeps it open.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ohinspect.errors import ValidationError
@@ -50,6 +53,22 @@ def _verdicts(evaluation: TaskEvaluation) -> list[tuple[str | None, str, str, st
     return rows
 
 
+def _opened_before(session: Session, task: SamplingTask, post: SamplingPost | None,
+                    code: str) -> bool:
+    """An item exists for this exceedance on a task that ``task`` amends (directly or not)."""
+    where = (post.workshop, post.post) if post is not None else None
+    amended = session.get(SamplingTask, task.amends_id) if task.amends_id else None
+    while amended is not None:
+        posts: list[str | None] = [None] if where is None else [
+            p.id for p in session.scalars(select(SamplingPost).where(
+                SamplingPost.task_id == amended.id)) if (p.workshop, p.post) == where]
+        if any(session.get(RectificationItem, exceedance_item_id(amended.id, p, code))
+               is not None for p in posts):
+            return True
+        amended = session.get(SamplingTask, amended.amends_id) if amended.amends_id else None
+    return False
+
+
 def open_exceedances_in(uow: UnitOfWork, task_id: str,
                         today: date | None = None) -> list[RectificationItem]:
     """Open the missing items of a SIGNED task's 不符合 verdicts (no commit); idempotent."""
@@ -68,6 +87,8 @@ def open_exceedances_in(uow: UnitOfWork, task_id: str,
         if session.get(RectificationItem, item_id) is not None:
             continue
         post = session.get(SamplingPost, post_id) if post_id else None
+        if _opened_before(session, task, post, code):
+            continue
         where = f"{post.workshop} {post.post}".strip() if post is not None else task.task_number
         hazard = _name(code)
         opened.append(open_item_in(
@@ -132,8 +153,6 @@ def open_exceedances_for_samples_in(uow: UnitOfWork, sample_ids: list[str],
                                     today: date | None = None) -> list[RectificationItem]:
     """The hook of the lab-result services: the exceedances of the signed tasks these samples
     belong to (new results may turn a verdict into 不符合)."""
-    from sqlalchemy import select
-
     from ohinspect.store.models import Sample
 
     task_ids = sorted(set(uow.session.scalars(select(Sample.task_id).where(

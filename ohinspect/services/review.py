@@ -1,6 +1,7 @@
 """Supervisor review (issue 7 item 3): decide approve / return with comments / reject on a
 record that arrived from a field device, and — on the author's device — start the correction
-of a returned record as an amendment of the locked original.
+of a returned record as an amendment of the locked original (how each record type is corrected:
+:mod:`ohinspect.services.review_corrections`).
 
 Rules are data (resources/rules/review.yaml). A decision is a synced record
 (:class:`~ohinspect.store.models.ReviewDecision`), written in one unit of work with its outbox
@@ -17,15 +18,14 @@ from sqlalchemy.orm import Session
 from ohinspect.batches.scope import LocalScopes
 from ohinspect.errors import FieldProblem, ValidationError
 from ohinspect.i18n import tr
-from ohinspect.services.inspection_amendments import amend_in
+from ohinspect.services.review_corrections import STARTS
 from ohinspect.services.review_queue import (QueueFilter, ReturnedItem, ReviewItem, own_device,
                                              returned_to_me, review_queue)
 from ohinspect.services.review_rules import kind_of, load_rules
 from ohinspect.store.base import SyncMixin
 from ohinspect.store.changes import OpResult, changed
 from ohinspect.store.database import Store
-from ohinspect.store.models import (RECORD_TYPES, BatchVersion, Inspection, ReviewDecision,
-                                    SyncRecord)
+from ohinspect.store.models import RECORD_TYPES, BatchVersion, ReviewDecision, SyncRecord
 from ohinspect.store.models.review import DECISIONS, RETURN
 from ohinspect.store.serialize import content_hash
 from ohinspect.store.uow import Actor
@@ -111,8 +111,8 @@ def decide(store: Store, actor: Actor, record_type: str, record_id: str, decisio
 
 
 def _returned(session: Session, actor: Actor, decision_id: str) -> tuple[ReviewDecision,
-                                                                       Inspection]:
-    """The return decision and the locked record its author corrects by an amendment."""
+                                                                       SyncMixin]:
+    """The return decision and the locked record its author corrects (review_corrections)."""
     row = session.get(ReviewDecision, decision_id)
     if row is None or row.is_deleted:
         code, kw = "review.error.not_found", {"decision_id": decision_id}
@@ -122,7 +122,7 @@ def _returned(session: Session, actor: Actor, decision_id: str) -> tuple[ReviewD
         obj = session.get(RECORD_TYPES[row.record_type], row.record_id)
         if obj is None or obj.author != actor.user:
             code, kw = "review.error.not_author", {"author": obj.author if obj else "-"}
-        elif row.record_type in load_rules().amendable and isinstance(obj, Inspection):
+        elif row.record_type in load_rules().amendable and row.record_type in STARTS:
             return row, obj
         else:
             code, kw = "review.error.no_amendment", {"kind": tr(f"review.kind.{kind_of(obj)}"),
@@ -130,16 +130,19 @@ def _returned(session: Session, actor: Actor, decision_id: str) -> tuple[ReviewD
     raise ValidationError([FieldProblem("decision_id", code, tr(code, **kw))])
 
 
-def start_correction(store: Store, actor: Actor, decision_id: str) -> OpResult:
-    """Start correcting a returned record: an amendment draft of the locked original with the
-    reviewer's comments as its reason (ohinspect/services/inspection_amendments.py)."""
+def start_correction(store: Store, actor: Actor, decision_id: str, *, role: str = "") -> OpResult:
+    """Start correcting a returned record with the reviewer's comments as the reason: an
+    amendment draft of the locked original, or (a rectification closure) the item reopened
+    for 复查 — ``role`` is the author's, checked by the rectification rules. The result's
+    record is the amendment or the item."""
     with store.unit_of_work(actor) as uow:
         row, original = _returned(uow.session, actor, decision_id)
         reason = tr("review.correction_reason", reviewer=row.reviewer, decided_at=_when(row),
                     comments=row.comments)
-        new = amend_in(uow, original, reason)
+        new = STARTS[row.record_type](uow, original, row, reason, role)
         uow.audit("review.correction_started", RECORD, row.id,
                   {"record_type": row.record_type, "record_id": row.record_id,
-                   "amendment_id": new.id})
+                   "correction_type": new.record_type, "correction_id": new.record_id})
         uow.commit()
-    return OpResult(changed(Inspection.__record_type__, new.id, original.id), new.id)
+    return OpResult(changed(new.record_type, new.record_id)
+                    | changed(row.record_type, row.record_id), new.record_id)

@@ -3,7 +3,7 @@
 The queue holds the reviewable records (resources/rules/review.yaml) that arrived from other
 devices — by sync pull or batch import, both of which keep the author's ``device_id`` — with
 the latest decision taken on each. "Returned to me" lists the *return* decisions that arrived
-here about records this device's user authored, with the amendment started for each.
+here about records this device's user authored, with the correction started for each.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ohinspect.batches.scope import covers
+from ohinspect.services.review_corrections import correction_of
 from ohinspect.services.review_rules import ReviewRules, kind_of, load_rules
 from ohinspect.services.sampling_checks import local_day
 from ohinspect.store.models import (RECORD_TYPES, Enterprise, Inspection, RectificationEvent,
@@ -78,8 +79,10 @@ class ReturnedItem:
     kind: str
     title: str
     enterprise_id: str
-    correction_id: str | None    # the amendment draft or signed amendment, once started
-    correctable: bool            # the type has an amendment service
+    #: the record carrying the correction once started: the amendment (draft or signed) of an
+    #: inspection or sampling task, the reopened item of a rectification closure
+    correction_id: str | None
+    correctable: bool            # the type has a correction (review.yaml ``amendable``)
 
 
 def own_device(session: Session) -> str:
@@ -167,7 +170,7 @@ def returned_to_me(session: Session, user: str) -> list[ReturnedItem]:
             continue
         out.append(ReturnedItem(_decided(row), row.record_type, row.record_id, kind_of(obj),
                                 _title(session, obj), _enterprise_id(session, obj),
-                                _correction(session, obj),
+                                correction_of(session, obj),
                                 row.record_type in rules.amendable))
     return out
 
@@ -186,11 +189,3 @@ def _enterprise_id(session: Session, obj: Any) -> str:
         item = session.get(RectificationItem, obj.item_id)
         return item.enterprise_id if item is not None else ""
     return str(obj.enterprise_id)
-
-
-def _correction(session: Session, obj: Any) -> str | None:
-    if not isinstance(obj, Inspection):
-        return None
-    return session.scalars(select(Inspection.id).where(
-        Inspection.amends_id == obj.id, Inspection.deleted_at.is_(None))
-        .order_by(Inspection.created_at.desc()).limit(1)).first()

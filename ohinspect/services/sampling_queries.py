@@ -38,6 +38,7 @@ class TaskView:
     locked: bool
     signatures: list[Attachment] = field(default_factory=list)   # the signature images
     photos: dict[str, list[Attachment]] = field(default_factory=dict)  # sample id → its photos
+    amends_number: str = ""      # the number of the signed task this one corrects (amendment)
 
     def post(self, post_id: str | None) -> SamplingPost | None:
         return next((p for p in self.posts if p.id == post_id), None)
@@ -99,13 +100,14 @@ def get_task_view(session: Session, task_id: str) -> TaskView:
         Attachment.owner_type == TASK_RECORD, Attachment.owner_id == task.id,
         Attachment.kind == SIGNATURE_KIND, Attachment.deleted_at.is_(None))
         .order_by(Attachment.created_at, Attachment.id)).all())
+    amended = session.get(SamplingTask, task.amends_id) if task.amends_id else None
     session.expunge(task)
     session.expunge(enterprise)
     return TaskView(task=task, enterprise=enterprise, posts=posts,
                     samples=[s for s in every if s.kind != blank],
                     blanks=[s for s in every if s.kind == blank], noise=noise, custody=custody,
                     results=results, locked=task.locked_at is not None, signatures=signatures,
-                    photos=photos)
+                    photos=photos, amends_number=amended.task_number if amended else "")
 
 
 def list_tasks(session: Session, enterprise_id: str | None = None) -> list[SamplingTask]:

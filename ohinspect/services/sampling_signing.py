@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ohinspect.dashboards.verdicts import refresh_verdicts
 from ohinspect.errors import ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.sampling_checks import Form, load_field_checks, local_day
@@ -186,6 +187,7 @@ def sign_task_in(uow: UnitOfWork, task: SamplingTask, sampler_png: bytes | None,
                                                 "escort_witness": task.escort_witness,
                                                 "records": records})
     open_exceedances_in(uow, task.id, local_day(uow.now))  # 不符合 verdicts: rectification items
+    refresh_verdicts(session, [task.id])  # the verdicts the dashboards read
 
 
 def sign_task(store: Store, actor: Actor, task_id: str, sampler_png: bytes,

@@ -81,7 +81,7 @@ def append_audit_many(session: Session, head: tuple[int, str] | None, *, at: dat
     rows = chained_rows(head, at=at, actor=actor, device_id=device_id, entries=entries)
     if not rows:
         return head
-    session.execute(insert(AuditEntry), rows)
+    session.execute(insert(AuditEntry.__table__), rows)  # Core: no ORM bookkeeping per row
     return rows[-1]["seq"], rows[-1]["entry_hash"]
 
 

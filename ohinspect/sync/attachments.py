@@ -8,6 +8,7 @@ import errno
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -20,11 +21,15 @@ from ohinspect.services.attachments import write_blob_file, attachment_path
 from ohinspect.store.database import Store
 from ohinspect.store.models import Attachment, OutboxEntry
 from ohinspect.sync.errors import SyncError, UploadOffsetMismatch
+from ohinspect.sync.protocol import MissingBlob
 from ohinspect.sync.transport import PlatformClient
 
 DISK_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 #: a blob whose offset keeps moving under us is given up after this many restarts
 MAX_RESTARTS = 3
+#: files uploaded at the same time: while the server writes and fsyncs one, the next is on the
+#: wire (benchmarks/bench_sync_push.py: 3 streams sent photos ~1.3× faster than 1 on 2 cores)
+UPLOAD_STREAMS = 3
 
 
 @dataclass
@@ -54,6 +59,8 @@ def pending_blob_hashes(store: Store) -> list[str]:
 
 def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
                    stats: BlobStats) -> None:
+    """Upload every blob the server lacks, UPLOAD_STREAMS files at a time over the client's
+    keep-alive connections (a file's chunks go one after the other, in order)."""
     hashes = pending_blob_hashes(store)
     group = client.limits.push_max_items
     missing = []
@@ -61,24 +68,38 @@ def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
         reporter.check()
         missing.extend(client.missing(hashes[start:start + group]))
     total = len(missing)
-    for n, blob in enumerate(missing):
+
+    def upload(blob: MissingBlob) -> int | None:
         reporter.check()
-        reporter.progress(n, total, tr("sync.progress.uploading", done=n, total=total))
         path = attachment_path(store, blob.sha256)
         if not path.is_file():
-            stats.missing_locally += 1  # its record waits ("missing_blob") until the file is back
-            continue
+            return None  # its record waits ("missing_blob") until the file is back
         with path.open("rb") as file:
-            _upload(client, blob.sha256, file, blob.have_bytes, reporter, stats)
-        stats.uploaded += 1
+            return _upload(client, blob.sha256, file, blob.have_bytes, reporter)
+
+    if not missing:
+        return
+    reporter.progress(0, total, tr("sync.progress.uploading", done=0, total=total))
+    with ThreadPoolExecutor(UPLOAD_STREAMS) as pool:
+        try:
+            for n, sent in enumerate(pool.map(upload, missing), start=1):
+                if sent is None:
+                    stats.missing_locally += 1
+                else:
+                    stats.uploaded += 1
+                    stats.bytes += sent
+                reporter.progress(n, total, tr("sync.progress.uploading", done=n, total=total))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _upload(client: PlatformClient, sha256: str, file: BinaryIO, offset: int,
-            reporter: Reporter, stats: BlobStats) -> None:
+            reporter: Reporter) -> int:
     """Send the file from ``offset`` on, one chunk read at a time (a large scan is never
-    held in memory whole)."""
+    held in memory whole); returns the bytes sent."""
     size, chunk = os.fstat(file.fileno()).st_size, client.limits.chunk_bytes
-    restarts = 0
+    restarts, sent = 0, 0
     if offset > size:
         offset = 0
     while offset < size:
@@ -94,7 +115,8 @@ def _upload(client: PlatformClient, sha256: str, file: BinaryIO, offset: int,
             offset = exc.have_bytes
             continue
         offset += len(piece)
-        stats.bytes += len(piece)
+        sent += len(piece)
+    return sent
 
 
 def download_blobs(store: Store, client: PlatformClient, hashes: list[str], reporter: Reporter,

@@ -3,6 +3,7 @@ back into a row (the inverse of ``SyncMixin.sync_payload``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -55,21 +56,31 @@ def payload_locks(payload: dict[str, Any]) -> bool:
     return bool(payload.get("locked_at")) or payload.get("status") == "signed"
 
 
-def _value(column: Any, raw: Any) -> Any:
-    if raw is None:
-        return None
-    if isinstance(column.type, UtcDateTime):
-        return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(timezone.utc)
-    if isinstance(column.type, Date):
-        return date.fromisoformat(str(raw))
-    return raw
+def _timestamp(raw: Any) -> datetime:
+    return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def _date(raw: Any) -> date:
+    return date.fromisoformat(str(raw))
+
+
+@lru_cache(maxsize=None)
+def value_parsers(model: type[SyncMixin]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """(key, parser of a non-null JSON value or None if it is the column value) of every
+    synced column — worked out once per model, not once per received value."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return tuple((c.key, _timestamp if isinstance(c.type, UtcDateTime)
+                  else _date if isinstance(c.type, Date) else None)
+                 for c in table.columns if c.key not in model.LOCAL_COLUMNS)
 
 
 def row_values(model: type[SyncMixin], payload: dict[str, Any]) -> dict[str, Any]:
     """Column values for ``payload``; every synced column must be present."""
-    table = model.__table__  # type: ignore[attr-defined]
-    return {c.key: _value(c, payload[c.key]) for c in table.columns
-            if c.key not in model.LOCAL_COLUMNS}
+    values: dict[str, Any] = {}
+    for key, parse in value_parsers(model):
+        raw = payload[key]
+        values[key] = raw if parse is None or raw is None else parse(raw)
+    return values
 
 
 def apply_payload(session: Session, record_type: str, payload: dict[str, Any]) -> SyncMixin:

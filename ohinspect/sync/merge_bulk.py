@@ -11,12 +11,14 @@ outcome are the same; only the number of round trips differs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +27,10 @@ from sqlalchemy.orm import Session
 from ohinspect.store.models import RECORD_TYPES, Base, OutboxEntry, SyncPending, SyncRecord
 from ohinspect.store.serialize import to_jsonable
 from ohinspect.sync import local
+from ohinspect.sync.merge_params import bind_processor
 
 Key = tuple[str, str]
-#: values per ``IN (…)`` list, well under SQLite's limit on bound variables
+#: values per ``IN (…)`` list of bound parameters, well under SQLite's limit on them
 CHUNK = 400
 INSERT, UPDATE, ORM = "insert", "update", "orm"
 
@@ -63,6 +66,14 @@ def _defaulted(record_type: str) -> tuple[str, ...]:
                  and (c.default is not None or c.server_default is not None))
 
 
+def one_of(column: Any, values: Iterable[Any]) -> Any:
+    """``column IN (values)`` with ONE parameter, a JSON array SQLite unpacks (``json_each``): a
+    page's thousands of keys need neither a statement per few hundred nor hundreds of parameters
+    prepared one by one, and the lookup still goes through the index on ``column``."""
+    array = func.json_each(json.dumps(list(values), ensure_ascii=False)).table_valued("value")
+    return column.in_(select(array.c.value))
+
+
 def existing_ids(session: Session, refs: Iterable[tuple[Any, Any]]) -> set[tuple[Any, Any]]:
     """Which of the (model, primary key) pairs exist in the store."""
     by_model: dict[Any, list[Any]] = {}
@@ -71,9 +82,8 @@ def existing_ids(session: Session, refs: Iterable[tuple[Any, Any]]) -> set[tuple
     found: set[tuple[Any, Any]] = set()
     for model, pks in by_model.items():
         (column,) = model.__mapper__.primary_key
-        for chunk in chunks(list(dict.fromkeys(pks))):
-            found.update((model, pk) for pk in session.scalars(select(column).where(
-                column.in_(chunk))))
+        found.update((model, pk) for pk in session.scalars(select(column).where(
+            one_of(column, dict.fromkeys(pks)))))
     return found
 
 
@@ -86,29 +96,34 @@ class Row:
 
 
 def current_rows(session: Session, keys: Iterable[Key]) -> dict[Key, Row]:
-    by_type: dict[str, list[str]] = {}
-    for record_type, record_id in keys:
-        by_type.setdefault(record_type, []).append(record_id)
     found: dict[Key, Row] = {}
-    for record_type, ids in by_type.items():
+    for record_type, ids in by_type(keys).items():
         model = RECORD_TYPES[record_type]
         table = model.__table__  # type: ignore[attr-defined]
         synced = [c.key for c in table.columns if c.key not in model.LOCAL_COLUMNS]
-        for chunk in chunks(ids):
-            for r in session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
-                values = {c.key: r[c] for c in table.columns}
-                found[(record_type, values["id"])] = Row(
-                    values, {k: to_jsonable(values[k]) for k in synced})
+        for r in session.execute(select(table).where(one_of(table.c.id, ids))).mappings():
+            values = {c.key: r[c] for c in table.columns}
+            found[(record_type, values["id"])] = Row(
+                values, {k: to_jsonable(values[k]) for k in synced})
     return found
 
 
+def by_type(keys: Iterable[Key]) -> dict[str, list[str]]:
+    """Record ids grouped by record type: ``record_type = ? AND record_id IN (…)`` finds them
+    through the (record_type, record_id, …) indexes, where a row-value ``IN`` scans."""
+    grouped: dict[str, list[str]] = {}
+    for record_type, record_id in keys:
+        grouped.setdefault(record_type, []).append(record_id)
+    return grouped
+
+
 def pending_keys(session: Session, keys: list[Key]) -> set[Key]:
-    """The records among ``keys`` with a local change waiting in the outbox."""
+    """The records among ``keys`` with a local change waiting in the outbox (ix_outbox_record)."""
     found: set[Key] = set()
-    for chunk in chunks(keys):
-        found.update((t, i) for t, i in session.execute(
-            select(OutboxEntry.record_type, OutboxEntry.record_id).distinct()
-            .where(tuple_(OutboxEntry.record_type, OutboxEntry.record_id).in_(chunk))))
+    for record_type, ids in by_type(keys).items():
+        found.update((record_type, i) for i in session.scalars(
+            select(OutboxEntry.record_id).distinct()
+            .where(OutboxEntry.record_type == record_type, one_of(OutboxEntry.record_id, ids))))
     return found
 
 
@@ -130,7 +145,7 @@ class Op:
 
 
 def insert_kind(record_type: str, values: dict[str, Any]) -> str:
-    return ORM if any(values[k] is None for k in _defaulted(record_type)) else INSERT
+    return ORM if None in map(values.__getitem__, _defaulted(record_type)) else INSERT
 
 
 def _runs(ops: list[Op]) -> Iterator[list[Op]]:
@@ -146,9 +161,11 @@ def _runs(ops: list[Op]) -> Iterator[list[Op]]:
 
 
 @lru_cache(maxsize=256)
-def _statement(record_type: str, kind: str, dialect: Dialect) -> tuple[str, tuple[Any, ...]]:
+def _statement(record_type: str, kind: str, dialect: Dialect
+               ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]:
     """The INSERT (every column) or UPDATE (every synced column, by id) of a record type for
-    ``executemany`` on the driver, and the columns its parameters come from, in order."""
+    ``executemany`` on the driver, the keys its parameters come from, in order, and (position,
+    bind processor) of the parameters the driver cannot take as they are."""
     model = RECORD_TYPES[record_type]
     table = model.__table__  # type: ignore[attr-defined]
     quote = dialect.identifier_preparer.quote
@@ -161,17 +178,25 @@ def _statement(record_type: str, kind: str, dialect: Dialect) -> tuple[str, tupl
         sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns)}"
                f" WHERE {quote(table.c.id.name)} = ?")
         columns.append(table.c.id)
-    return sql, tuple((c.key, c.type.dialect_impl(dialect).bind_processor(dialect))
-                      for c in columns)
+    processors = ((n, bind_processor(c, dialect)) for n, c in enumerate(columns))
+    return sql, tuple(c.key for c in columns), tuple((n, p) for n, p in processors if p)
+
+
+#: the local-only columns of a received record: it is no local change
+_RECEIVED = {"change_seq": 0}
 
 
 def _execute(session: Session, run: list[Op]) -> None:
     connection = session.connection()
-    sql, columns = _statement(run[0].record_type, run[0].kind, connection.dialect)
-    local_values = {"change_seq": 0}  # a received record is no local change
-    connection.exec_driver_sql(sql, [
-        tuple(convert(values[key]) if convert else values[key] for key, convert in columns)
-        for values in ({**op.values, **local_values} for op in run)])
+    sql, keys, processors = _statement(run[0].record_type, run[0].kind, connection.dialect)
+    params = []
+    for op in run:
+        values = op.values
+        row = [_RECEIVED[k] if k in _RECEIVED else values[k] for k in keys]
+        for n, process in processors:
+            row[n] = process(row[n])
+        params.append(tuple(row))
+    connection.exec_driver_sql(sql, params)
     if run[0].kind == UPDATE:  # the identity map must not keep the old version
         model = RECORD_TYPES[run[0].record_type]
         for op in run:
@@ -207,18 +232,40 @@ def write(session: Session, ops: list[Op]) -> None:
             op.ok = _apply_one(session, op)
 
 
-def set_bases(session: Session, bases: list[tuple[str, str, str, int | None]]) -> None:
-    """``local.set_base`` for many records: (record_type, record_id, base_hash, server_seq)."""
-    if not bases:
-        return
+@lru_cache(maxsize=64)
+def _driver_form(stmt: Any, dialect: Dialect) -> tuple[str, Any]:
+    """A Core INSERT as the driver's SQL and a getter of its parameters from a row dict."""
+    table = stmt.table
+    if any(c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns):
+        raise TypeError(f"{table.name}: a column needs bind processing")
+    compiled = stmt.compile(dialect=dialect)
+    return compiled.string, itemgetter(*compiled.positiontup)
+
+
+def executemany(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """Run ``stmt`` (a Core INSERT, built once, on a table of plain text and number columns)
+    for ``rows`` at the driver: SQLAlchemy would otherwise prepare every row in Python."""
+    if rows:
+        connection = session.connection()
+        sql, params = _driver_form(stmt, connection.dialect)
+        connection.exec_driver_sql(sql, [params(r) for r in rows])
+
+
+@lru_cache(maxsize=1)
+def _set_bases_statement() -> Any:
     table = SyncRecord.__table__
     stmt = sqlite_insert(table)
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.record_type, table.c.record_id],
         set_={"base_hash": stmt.excluded.base_hash,
               "server_seq": func.max(table.c.server_seq, stmt.excluded.server_seq)})
-    session.execute(stmt, [{"record_type": t, "record_id": i, "base_hash": h,
-                            "server_seq": seq or 0} for t, i, h, seq in bases])
+
+
+def set_bases(session: Session, bases: list[tuple[str, str, str, int | None]]) -> None:
+    """``local.set_base`` for many records: (record_type, record_id, base_hash, server_seq)."""
+    executemany(session, _set_bases_statement(),
+                [{"record_type": t, "record_id": i, "base_hash": h, "server_seq": seq or 0}
+                 for t, i, h, seq in bases])
     for t, i, _, _ in bases:
         obj = session.identity_map.get(session.identity_key(SyncRecord, (t, i)))
         if obj is not None:
@@ -233,5 +280,9 @@ def take_waiting(session: Session) -> list[Any]:
 
 
 def put_waiting(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(SyncPending.__table__), rows)
+    executemany(session, _put_waiting_statement(), rows)
+
+
+@lru_cache(maxsize=1)
+def _put_waiting_statement() -> Any:
+    return insert(SyncPending.__table__)

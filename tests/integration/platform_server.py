@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from sqlalchemy.pool import NullPool
 
 from ohinspect.platform.accounts import add_user, revoke_device
 from ohinspect.platform import schema
+from ohinspect.platform.blob_files import BlobFiles
 from ohinspect.platform.db import init_db, is_postgres, make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +66,8 @@ def scratch_database(admin: str) -> Iterator[str]:
 class PlatformServer:
     def __init__(self, db_url: str, log_dir: Path) -> None:
         self.db_url, self.log_dir = db_url, log_dir
+        #: the attachment files (``--blobs``), next to the logs
+        self.blob_dir = log_dir / "blobs"
         self.url = ""
         self.port = 0  # 0 until the first start picked one; restarts reuse it
         self.process: subprocess.Popen[str] | None = None
@@ -71,7 +75,7 @@ class PlatformServer:
         log_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(db_url)
         try:
-            init_db(engine)
+            init_db(engine, BlobFiles(self.blob_dir))
         finally:
             engine.dispose()
 
@@ -84,7 +88,7 @@ class PlatformServer:
         env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ohinspect", "platform", "serve", "--db", self.db_url,
-             "--host", "127.0.0.1", "--port", str(self.port)],
+             "--host", "127.0.0.1", "--port", str(self.port), "--blobs", str(self.blob_dir)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
         stderr.close()
         self.url = self._read_url()
@@ -159,8 +163,9 @@ class PlatformServer:
             engine.dispose()
 
     def reset(self) -> None:
-        """Empty every platform table (accounts included) while the server keeps running, so
-        one server process can serve many tests."""
+        """Empty every platform table (accounts included) and the blob directory while the
+        server keeps running, so one server process can serve many tests."""
+        shutil.rmtree(self.blob_dir, ignore_errors=True)
         engine = make_engine(self.db_url)
         try:
             with engine.begin() as conn:

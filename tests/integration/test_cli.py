@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from tests.integration.cli_run import run_cli as run
+from ohinspect.store.database import Store
+from tests.demo_store import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +28,20 @@ def test_version_from_cli_and_main() -> None:
 
 
 def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
+    """``init --demo`` built here equals the session's demo built in the test process (every
+    inspection, sampling record, custody transfer and attachment id), and again adds nothing."""
+    from tests.unit.test_inspections_demo import _fingerprint as inspections
+    from tests.unit.test_sampling_demo import _fingerprint as sampling
+
+    a, b = tmp_path / "a", demo_copy(tmp_path / "b")
     assert run("init", "--demo", data_dir=a).returncode == 0
-    assert run("init", "--demo", data_dir=b).returncode == 0
+    stores = [Store.open(a), Store.open(b)]
+    try:
+        assert inspections(stores[0]) == inspections(stores[1])
+        assert sampling(stores[0]) == sampling(stores[1])
+    finally:
+        for store in stores:
+            store.close()
     assert run("init", "--demo", data_dir=a).returncode == 0  # again: nothing new
     list_a = json.loads(run("list", "enterprises", "--json", data_dir=a).stdout)
     list_b = json.loads(run("list", "enterprises", "--json", data_dir=b).stdout)
@@ -50,7 +63,7 @@ def test_demo_is_deterministic_and_idempotent(tmp_path: Path) -> None:
 
 
 def test_check_passes_then_detects_tampering(tmp_path: Path) -> None:
-    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    demo_copy(tmp_path)
     ok = run("check", data_dir=tmp_path)
     assert ok.returncode == 0, ok.stderr
     conn = sqlite3.connect(tmp_path / "ohinspect.sqlite3")
@@ -72,7 +85,7 @@ def test_check_detects_a_damaged_attachment(tmp_path: Path) -> None:
 
 
 def test_backup_while_a_writer_holds_the_store(tmp_path: Path) -> None:
-    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    demo_copy(tmp_path)
     holder = sqlite3.connect(tmp_path / "ohinspect.sqlite3")
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("UPDATE store_meta SET value = value WHERE key = 'device_id'")
@@ -116,7 +129,7 @@ def test_data_dir_from_environment(tmp_path: Path) -> None:
 
 
 def test_list_inspections_shows_the_demo_verifications(tmp_path: Path) -> None:
-    assert run("init", "--demo", data_dir=tmp_path).returncode == 0
+    demo_copy(tmp_path)
     rows = json.loads(run("list", "inspections", "--json", data_dir=tmp_path).stdout)
     signed = [r for r in rows if r["status"] == "signed"]
     assert len(signed) >= 4 and all(r["record_number"].endswith("号") for r in signed)

@@ -13,23 +13,19 @@ from pypdf import PdfReader
 
 from ohinspect.cli import main
 from ohinspect.dashboards import PERCENT, Scope, compute_dashboard
-from ohinspect.demo import build_demo
 from ohinspect.i18n import set_language, tr
 from ohinspect.reports.dashboard_pdf import fmt
 from ohinspect.reports.dashboard_xlsx import PERCENT_FORMAT
 from ohinspect.services.inspection_helpers import local_today
 from ohinspect.store.database import Store
+from tests.demo_store import demo_copy
 
 ARGS = ("dashboard", "--jurisdiction", "621024", "--from", "2026-01-01", "--to", "2026-06-30")
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(tmp_path_factory.mktemp("dash-cli")) / "data"
-    store = Store.open(folder)
-    build_demo(store)
-    store.close()
-    return folder
+    return demo_copy(Path(tmp_path_factory.mktemp("dash-cli")) / "data")
 
 
 @pytest.fixture(scope="module")

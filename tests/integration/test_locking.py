@@ -32,6 +32,7 @@ from ohinspect.services.inspections import (
 from ohinspect.store.database import DB_FILE, Store
 from ohinspect.store.models import Inspection
 from tests.integration.cli_run import run_cli as run
+from tests.demo_store import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKED = "locked record"
@@ -42,10 +43,7 @@ CHILDREN = ("inspection_answer", "signature")
 
 @pytest.fixture(scope="module")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "data"
-    done = run("init", "--demo", data_dir=folder)
-    assert done.returncode == 0, done.stderr
-    return folder
+    return demo_copy(tmp_path_factory.mktemp("demo") / "data")
 
 
 @pytest.fixture
@@ -300,7 +298,8 @@ def _cli_invocations(demo: Path, tmp: Path, inspection_id: str) -> dict[str, lis
         "platform": [["init-db", "--db", f"sqlite:///{tmp / 'platform.sqlite3'}"]],
         "batch": [["export", "--out", str(tmp / "b.ohbatch")],
                   ["import", str(tmp / "b.ohbatch"), "--allow-outside-jurisdiction"],
-                  ["export-key", "--out", str(tmp / "device.key")]],
+                  ["export-key", "--out", str(tmp / "device.key")],
+                  ["fetch", "--server", "http://127.0.0.1:9"]],
         "rectification": [["list", "--json"]],
         "due": [["list", "--json"]],
         "dashboard": [["--jurisdiction", "621024", "--from", "2026-01-01", "--to", "2026-12-31",

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from ohinspect.instance_lock import InstanceLock
 from tests.integration.cli_run import run_cli
+from tests.demo_store import demo_copy
 
 
 def test_backup_restore_and_diagnostics(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert run_cli("init", "--demo", data_dir=data).returncode == 0
+    demo_copy(data)
     archive = tmp_path / "b.zip"
     done = run_cli("backup", "--out", str(archive), data_dir=data)
     assert done.returncode == 0, done.stderr

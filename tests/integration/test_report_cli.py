@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from ohinspect.store.database import Store
@@ -21,6 +20,7 @@ from tests.unit.test_reports import (
     build_signed_inspection,
     flat,
 )
+from tests.demo_store import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,18 +112,31 @@ def _demo_signed(data: Path) -> list[tuple[str, str]]:
 
 
 def test_demo_documents(tmp_path: Path) -> None:
+    """Every signed demo record and opinion renders: the first through the real command, the
+    rest with the renderers the command calls (``ohinspect.cli.REPORTS``), in this process."""
+    import importlib
+
+    from ohinspect.cli import REPORTS
+
     data = tmp_path / "demo"
-    assert run("init", "--demo", data_dir=data).returncode == 0
+    demo_copy(data)
     signed = _demo_signed(data)
-    if not signed:
-        pytest.xfail("the demo has no signed inspections yet (slice A2 adds them)")
-    for n, (inspection_id, opinion_number) in enumerate(signed):
-        out = tmp_path / f"record-{n}.pdf"
-        done = run("report", "inspection", inspection_id, "--out", str(out), data_dir=data)
+    assert len(signed) >= 4
+    first_id, first_opinion = next((i, o) for i, o in signed if o)
+    for document in ("inspection", "opinion"):
+        out = tmp_path / f"cli-{document}.pdf"
+        done = run("report", document, first_id, "--out", str(out), data_dir=data)
         assert done.returncode == 0, done.stderr
-        assert len(PdfReader(str(out)).pages) >= 1
-        if opinion_number:
-            out = tmp_path / f"opinion-{n}.pdf"
-            done = run("report", "opinion", inspection_id, "--out", str(out), data_dir=data)
-            assert done.returncode == 0, done.stderr
-            assert flat(opinion_number) in _text(out)
+    assert flat(first_opinion) in _text(tmp_path / "cli-opinion.pdf")
+    render = {doc: getattr(importlib.import_module(module), name)
+              for doc, (module, name) in REPORTS.items()}
+    store = Store.open(data)
+    try:
+        for n, (inspection_id, opinion_number) in enumerate(signed):
+            out = render["inspection"](store, inspection_id, tmp_path / f"record-{n}.pdf")
+            assert len(PdfReader(str(out)).pages) >= 1
+            if opinion_number:
+                out = render["opinion"](store, inspection_id, tmp_path / f"opinion-{n}.pdf")
+                assert flat(opinion_number) in _text(out)
+    finally:
+        store.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests.integration.test_report_cli import _text, run
+from tests.demo_store import demo_copy
 
 
 def _tasks(data: Path) -> list[tuple[str, str, str]]:
@@ -22,7 +23,7 @@ def _tasks(data: Path) -> list[tuple[str, str, str]]:
 
 def test_report_sampling(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    assert run("init", "--demo", data_dir=data).returncode == 0
+    demo_copy(data)
     tasks = _tasks(data)
     signed = [t for t in tasks if t[2] == "signed"]
     draft = [t for t in tasks if t[2] == "draft"]

@@ -6,18 +6,26 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ohinspect.dashboards import Scope, compute_dashboard
-from ohinspect.demo import build_demo
 from ohinspect.demo.projects import REFERENCE_DATE
 from ohinspect.services.inspection_helpers import local_today
+from tests.demo_store import opened_demo
 from ui.dashboards import DashboardsPage
 
 COUNTY = "621024"
 START, END = date(2026, 1, 1), REFERENCE_DATE
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Here the demo store (a copy of the session's, tests/demo_store.py)."""
+    with opened_demo(tmp_path / "data") as s:
+        yield s
 
 
 def test_dashboard_figure_drill_down_and_export(qtbot, threaded_ctx, store,  # type: ignore[no-untyped-def]
@@ -26,7 +34,6 @@ def test_dashboard_figure_drill_down_and_export(qtbot, threaded_ctx, store,  # t
 
     import ui.dashboards.page as page_module
 
-    build_demo(store)
     threads: list[bool] = []
     for name in ("quick_indicators", "monitoring_indicators"):
         real = getattr(page_module, name)

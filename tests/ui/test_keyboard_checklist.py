@@ -16,7 +16,9 @@ from test_verification_flow import (  # noqa: F401  (project_id is a fixture)
     started,
     view_of,
 )
+from ohinspect.i18n import tr
 from ui.verification import open_verification
+from ui.verification.checklist_step import COLOURS, _state_icon
 from ui.verification.flow import SIGNATURES
 
 MAX_TABS = 60   # more than the widgets of the signatures step
@@ -40,6 +42,8 @@ def test_answer_three_items_and_reach_sign(qtbot, ctx, store, project_id) -> Non
             qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)        # 1 = conforms
         assert view_of(store, inspection_id).answer_of(item_id) == "conform"
+        entry = flow.checklist.list.item(order.index(item_id))      # the state in words too
+        assert tr("ver_ui.item.state.ok") in entry.data(Qt.ItemDataRole.AccessibleTextRole)
     assert all(view_of(store, inspection_id).answer_of(i.id) for i in view.items)
 
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
@@ -58,3 +62,12 @@ def test_answer_three_items_and_reach_sign(qtbot, ctx, store, project_id) -> Non
     qtbot.keyClick(steps.sign_button, Qt.Key.Key_Space)
     assert steps.message.isVisible() and steps.message.text()
     assert view_of(store, inspection_id).inspection.locked_at is None
+
+
+def test_item_states_differ_in_shape_not_only_colour(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """High contrast / colour-blind users: drawn in one colour, every state's icon still differs."""
+    masks = {}
+    for state in COLOURS:
+        image = _state_icon(state, "#000000").pixmap(16, 16).toImage()
+        masks[state] = bytes(image.pixel(x, y) >> 24 > 64 for y in range(16) for x in range(16))
+    assert len(set(masks.values())) == len(COLOURS), "two states draw the same shape"

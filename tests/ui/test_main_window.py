@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QListWidget
 
 from ohinspect.i18n import current_language
 from ui.app import Application, parse_args
+from tests.demo_store import demo_copy
 
 AREAS_ZH = ["用人单位", "三同时项目", "现场采样", "检查与审核", "整改跟踪", "数据同步", "批次审核", "统计"]
 
@@ -25,6 +26,7 @@ def _start(qtbot, *argv: str) -> Application:  # type: ignore[no-untyped-def]
 
 
 def test_opens_demo_store_in_chinese_with_every_area(qtbot, tmp_path: Path) -> None:
+    demo_copy(tmp_path)   # what --demo builds, built once per session
     app = _start(qtbot, "--data-dir", str(tmp_path), "--demo")
     try:
         qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)
@@ -72,6 +74,7 @@ def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -
     from ui.pages import open_stage_verification
     from ui.verification import StartVerificationDialog, VerificationFlow
 
+    demo_copy(tmp_path)   # what --demo builds, built once per session
     app = _start(qtbot, "--data-dir", str(tmp_path), "--demo")
     try:
         qtbot.waitUntil(lambda: app.ctx is not None, timeout=30_000)

@@ -12,23 +12,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ohinspect.demo import build_demo
 from ohinspect.errors import StoreError
 from ohinspect.i18n import tr
 from ohinspect.store.backup import create_backup, daily_backups
-from ohinspect.store.database import DB_FILE, Store
+from ohinspect.store.database import DB_FILE
 from ui.app import Application, parse_args
+from tests.demo_store import demo_template as built_demo
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    store = Store.open(folder)
-    try:
-        build_demo(store)
-    finally:
-        store.close()
-    return folder
+def demo_template() -> Path:
+    """The session's built demo store (tests/demo_store.py); tests copy it."""
+    return built_demo()
 
 
 @pytest.fixture

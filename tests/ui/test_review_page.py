@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from ohinspect.services.review_import import CANCELLED, IMPORTED, FilesReporter, import_batches
 from ohinspect.store.database import Store
-from ohinspect.store.models import Enterprise, Inspection, ReviewDecision
+from ohinspect.store.models import (Enterprise, Inspection, RectificationEvent, ReviewDecision,
+                                    SamplingTask)
 from tests.unit.review.world import (AUTHOR, SUPERVISOR_ROLE, arrive, arriving_decision,
                                      build_demo_folder, copy_store)
 from ui.review import ReviewPage
@@ -91,10 +92,10 @@ def test_an_inspector_cannot_decide(qtbot, ctx) -> None:  # type: ignore[no-unty
 
 @AUTHOR_DEVICE
 def test_returned_to_me_start_correction(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import ui.review.returned_tab as tab_module
+    import ui.review.corrections as corrections
 
     opened: list[tuple[str, str]] = []
-    monkeypatch.setattr(tab_module, "open_record",
+    monkeypatch.setattr(corrections, "open_record",
                         lambda _ctx, kind, rid, _ent, _parent: opened.append((kind, rid)))
     with ctx.store.read() as s:
         signed = s.scalars(select(Inspection.id).where(
@@ -115,6 +116,66 @@ def test_returned_to_me_start_correction(qtbot, ctx, monkeypatch) -> None:  # ty
         amendment = s.scalars(select(Inspection).where(Inspection.amends_id == signed)).one()
         assert "补充照片" in amendment.amendment_reason
     assert opened == [("three_simultaneities", amendment.id)]
+
+
+def _windows(kind: type) -> list:  # type: ignore[type-arg]
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+
+@AUTHOR_DEVICE
+def test_correct_a_returned_sampling_task(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    """"Start correction" on a returned signed task makes the amendment and opens it: the
+    task view says which task it amends and why."""
+    from ui.sampling import SamplingPage
+
+    with ctx.store.read() as s:
+        signed = s.scalars(select(SamplingTask).where(SamplingTask.locked_at.is_not(None))
+                           .order_by(SamplingTask.task_number)).first()
+    arrive(ctx.store, arriving_decision(ctx.store, "sampling_task", signed.id, "return",
+                                        "噪声测点需补测"))
+    ctx.actor = ctx.store.actor(AUTHOR)
+    r = _page(qtbot, ctx).returned
+    assert r.table.rowCount() == 1 and r.table.item(0, 1).text() == "采样任务"
+    assert r.start_button.isEnabled() and r.message.isHidden()
+    r.start_button.click()
+    assert r.table.item(0, 5).text() == "已建立更正（修订）草稿" and r.open_button.isEnabled()
+    with ctx.store.read() as s:
+        amendment = s.scalars(select(SamplingTask).where(SamplingTask.amends_id == signed.id)).one()
+    (window,) = _windows(SamplingPage)
+    try:
+        view = window.task_view
+        assert view.task_id == amendment.id and view.lock_label.text() == ""
+        assert f"（更正 {signed.task_number}）" in view.header.text()
+        assert amendment.task_number in view.header.text()
+        assert not view.amends_label.isHidden() and "噪声测点需补测" in view.amends_label.text()
+    finally:
+        window.close()
+
+
+@AUTHOR_DEVICE
+def test_correct_a_returned_closure(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    """A returned closure reopens its item, shown on the rectification page."""
+    from ui.rectification.page import RectificationPage
+
+    with ctx.store.read() as s:
+        closure = s.scalars(select(RectificationEvent).where(
+            RectificationEvent.to_status == "closed").order_by(RectificationEvent.at)).first()
+    arrive(ctx.store, arriving_decision(ctx.store, "rectification_event", closure.id, "return",
+                                        "销号缺少复查照片"))
+    ctx.actor = ctx.store.actor(AUTHOR)
+    r = _page(qtbot, ctx).returned
+    r.start_button.click()
+    assert r.table.item(0, 5).text() == "已重新开立，待复查"
+    (window,) = _windows(RectificationPage)
+    try:
+        detail = window.items.detail
+        assert detail is not None and detail.row.id == closure.item_id
+        assert detail.row.status == "corrected" and "review_returned" not in detail.actions
+        assert detail.events[-1].action == "review_returned"
+    finally:
+        window.close()
 
 
 # -- Import batches… ------------------------------------------------------------------------------

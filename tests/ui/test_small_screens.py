@@ -19,11 +19,13 @@ import ui.widgets.dialogs
 from ohinspect.i18n import set_language
 from ui.app import Application, parse_args
 from ui.pages import page_specs
+from tests.demo_store import demo_copy
 
 SMALL = QRect(0, 0, 911, 512)   # 1366×768 at 150 %, in device-independent pixels
 
 
 def test_every_area_fits_the_screen(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo_copy(tmp_path)   # what --demo builds, built once per session
     app = Application(parse_args(["--data-dir", str(tmp_path), "--demo"]))
     qtbot.addWidget(app.window)
     app.start()
@@ -46,6 +48,7 @@ def small_app(request, qtbot, tmp_path: Path, monkeypatch) -> Iterator[Applicati
     """The demo store's main window on a 911×512 screen, in each language."""
     monkeypatch.setattr(ui.widgets.dialogs, "available_area", lambda _w: QRect(SMALL))
     monkeypatch.setattr(ui.main_window, "available_area", lambda _w: QRect(SMALL))
+    demo_copy(tmp_path)   # what --demo builds, built once per session
     app = Application(parse_args(["--data-dir", str(tmp_path), "--demo",
                                   "--lang", request.param]))
     qtbot.addWidget(app.window)

@@ -195,3 +195,7 @@ def test_the_keyring_is_looked_up_off_the_gui_thread(qtbot, threaded_ctx) -> Non
     assert page.creds is None and not page.sync_button.isEnabled()  # not known yet
     qtbot.waitUntil(lambda: page.creds is not None, timeout=10_000)
     assert page.keyring.text() and page.sync_button.isEnabled()
+    assert threaded_ctx.credentials is page.creds   # shared: the batch fetch uses the same
+    later = SyncPage(threaded_ctx, auto_start=False)   # e.g. the window rebuilt in English
+    qtbot.addWidget(later)
+    assert later.creds is page.creds

@@ -38,3 +38,12 @@ def test_no_hard_coded_user_text_and_every_key_exists() -> None:
                 missing.append(f"{path.relative_to(UI)}: {text}")
     assert offenders == []
     assert missing == []
+
+
+def test_english_text_has_no_untranslated_chinese() -> None:
+    """Chinese may appear in the English catalogue only as a gloss or an example in
+    parentheses, e.g. "Random draw (双随机)"; anything else is a missed translation."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    left = {key: text for key, text in catalogue("en").items()
+            if cjk.search(re.sub(r"\([^()]*\)", "", text))}
+    assert not left, left

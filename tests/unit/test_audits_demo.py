@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ohinspect.demo import build_demo
 from ohinspect.demo.audits import AUDITS, build_demo_audits, demo_audit_ids
 from ohinspect.services.audit_queries import AuditFilter, list_audits
 from ohinspect.store.models import AuditEntry, RectificationItem
 
 
-def test_demo_audits(store) -> None:  # type: ignore[no-untyped-def]
-    build_demo(store)
+def test_demo_audits(demo_store) -> None:  # type: ignore[no-untyped-def]
+    store = demo_store
     with store.read() as s:
         signed, drafts = demo_audit_ids(s, signed=True), demo_audit_ids(s, signed=False)
         rows = {r.id: r for r in list_audits(s)}

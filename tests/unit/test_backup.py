@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from ohinspect.demo import build_demo
 from ohinspect.errors import StoreError
 from ohinspect.store.backup import (
     MANIFEST,
@@ -28,17 +27,13 @@ from ohinspect.store.backup import (
 from ohinspect.store.database import DB_FILE, Store
 from ohinspect.store.integrity import check_store
 from ohinspect.store.restore import restore_backup
+from tests.demo_store import demo_template as built_demo
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    store = Store.open(folder)
-    try:
-        build_demo(store)
-    finally:
-        store.close()
-    return folder
+def demo_template() -> Path:
+    """The session's built demo store (tests/demo_store.py); tests copy it."""
+    return built_demo()
 
 
 @pytest.fixture

@@ -12,15 +12,14 @@ import pytest
 from ohinspect.dashboards import (INDICATOR_IDS, Scope, check_scope, compute_dashboard,
                                   drill_down)
 from ohinspect.dashboards.periodic import cutoff
-from ohinspect.demo import build_demo
 from ohinspect.demo.projects import REFERENCE_DATE
 from ohinspect.errors import ValidationError
 from ohinspect.services.coverage import verification_coverage
 from ohinspect.services.due_dates import NEVER, OVERDUE, add_months, due_dates
 from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.rectification_queries import rectification_rates
-from ohinspect.store.database import Store
 from ohinspect.store.models import Inspection, SamplingTask
+from tests.demo_store import opened_demo
 
 COUNTY = "621024"  # 合水县, the demo's county
 YEAR = Scope(COUNTY, date(2026, 1, 1), date(2026, 12, 31), REFERENCE_DATE)
@@ -28,12 +27,17 @@ YEAR = Scope(COUNTY, date(2026, 1, 1), date(2026, 12, 31), REFERENCE_DATE)
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    store = Store.open(Path(tmp_path_factory.mktemp("dash")) / "data")
-    build_demo(store)
-    with store.read() as s:
-        dash = compute_dashboard(s, YEAR)
-    yield store, dash
-    store.close()
+    with opened_demo(Path(tmp_path_factory.mktemp("dash")) / "data") as store:
+        with store.read() as s:
+            dash = compute_dashboard(s, YEAR)
+        yield store, dash
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Here the demo store (a copy of the session's, tests/demo_store.py)."""
+    with opened_demo(tmp_path / "data") as s:
+        yield s
 
 
 def test_every_indicator_is_there_and_has_figures(demo) -> None:  # type: ignore[no-untyped-def]
@@ -153,18 +157,17 @@ def test_cutoff_is_the_last_overdue_report_date(months: int) -> None:
         day += timedelta(days=17)
 
 
-def test_remembered_verdicts_follow_a_corrected_lab_result(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Verdicts are remembered per task, and worked out again when the task's records change
+def test_stored_verdicts_follow_a_corrected_lab_result(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Verdicts are stored per task, and worked out again when the task's records change
     (here: the benzene results corrected to well under PC-TWA 3 mg/m³)."""
-    from ohinspect.dashboards import monitoring
+    from ohinspect.dashboards import verdicts
     from ohinspect.services.lab_results import pick_current
     from ohinspect.services.lab_results_manual import ResultInput, add_result
     from ohinspect.store.models import LabResult
 
-    build_demo(store)
     calls: list[str] = []
-    real = monitoring.evaluate_task
-    monkeypatch.setattr(monitoring, "evaluate_task",
+    real = verdicts.evaluate_task
+    monkeypatch.setattr(verdicts, "evaluate_task",
                         lambda s, tid: calls.append(tid) or real(s, tid))
     with store.read() as s:
         before = compute_dashboard(s, YEAR).indicator("monitoring_factor").figure("chem.benzene")
@@ -177,7 +180,8 @@ def test_remembered_verdicts_follow_a_corrected_lab_result(store, monkeypatch) -
     for r in results.values():
         add_result(store, store.actor("lab"), ResultInput(r.sample_id, "chem.benzene", 0.2),
                    supersedes_id=r.id)
+    assert len(calls) == first + len(results)  # each correction stores its task's verdicts
     with store.read() as s:
         after = compute_dashboard(s, YEAR).indicator("monitoring_factor").figure("chem.benzene")
-    assert len(calls) == first + 1
+    assert len(calls) == first + len(results)  # the dashboard reads them: none evaluated
     assert (after.values["conform"], after.values["not_conform"]) == (1, 0)

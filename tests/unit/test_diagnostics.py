@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from ohinspect.demo import build_demo
 from ohinspect.diagnostics import export_diagnostics
 from ohinspect.errors import OHInspectError
 from ohinspect.logs import log_dir, log_files
@@ -20,6 +19,7 @@ from ohinspect.services.roster import add_inspector
 from ohinspect.settings import Settings, save_settings
 from ohinspect.store.database import Store
 from ohinspect.store.models import Enterprise
+from tests.demo_store import demo_copy
 
 LATIN_INSPECTOR = "Wang Xiaoming"
 ID_NO = "62102519800101123X"
@@ -32,9 +32,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo store (plus an inspector with a Latin name), settings with a user name, and a
     log quoting an enterprise, its USCC, people, an ID number, a phone, secrets."""
     tmp_path = tmp_path_factory.mktemp("diag")
-    store = Store.open(tmp_path)
+    store = Store.open(demo_copy(tmp_path))   # the demo, built once per session
     try:
-        build_demo(store)
         add_inspector(store, store.actor("管理员"), LATIN_INSPECTOR, "GS-0099", "621024")
         with store.read() as session:
             ent = session.query(Enterprise).first()

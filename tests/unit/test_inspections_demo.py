@@ -1,14 +1,13 @@
 """The demo 三同时 records: a roster, projects at every stage, signed verifications (with
 findings, opinion numbers, a refusal before a witness) and one half-answered draft —
-deterministic and idempotent."""
+deterministic and idempotent (tests/integration/test_cli.py compares this file's fingerprint of
+a fresh ``init --demo`` with the session's demo)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ohinspect.demo import build_demo
 from ohinspect.demo.projects import JURISDICTION, PROJECTS, REFERENCE_DATE, demo_inspection_ids
 from ohinspect.services.coverage import verification_coverage
 from ohinspect.services.inspection_queries import get_inspection_view
@@ -41,8 +40,8 @@ def _fingerprint(store: Store) -> list[tuple[object, ...]]:
     return rows
 
 
-def test_demo_verifications(store) -> None:  # type: ignore[no-untyped-def]
-    build_demo(store)
+def test_demo_verifications(demo_store) -> None:  # type: ignore[no-untyped-def]
+    store = demo_store
     with store.read() as s:
         roster = list_inspectors(s, JURISDICTION)
         assert len(roster) == 6 and all(p.id_no and p.unit for p in roster)
@@ -81,17 +80,3 @@ def test_demo_verifications(store) -> None:  # type: ignore[no-untyped-def]
         coverage = {row.risk_class: row for row in verification_coverage(s, JURISDICTION, 2026)}
         assert (coverage["severe"].reached_acceptance, coverage["severe"].verified) == (4, 3)
         assert (coverage["general"].reached_acceptance, coverage["general"].verified) == (3, 1)
-
-
-def test_demo_is_idempotent_and_deterministic(tmp_path: Path) -> None:
-    a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
-    try:
-        build_demo(a)
-        build_demo(b)
-        first = _totals(a)
-        build_demo(a)  # again: nothing new
-        assert _totals(a) == first
-        assert _fingerprint(a) == _fingerprint(b)
-    finally:
-        a.close()
-        b.close()

@@ -17,12 +17,12 @@ from ohinspect.services.rectification_queries import ItemFilter, look_back_items
 from ohinspect.services.rectification_rules import load_rectification_rules
 from ohinspect.store.database import Store
 from ohinspect.store.models import OutboxEntry
+from tests.demo_store import demo_copy
 
 
 def test_demo_rectification(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "demo")
+    store = Store.open(demo_copy(tmp_path / "demo"))   # built once per session
     try:
-        build_demo(store)
         with store.read() as s:
             outbox = s.scalar(select(func.count()).select_from(OutboxEntry))
         build_demo(store)

@@ -17,7 +17,8 @@ from ohinspect.errors import ValidationError
 from ohinspect.services.rectification import item_events, transition_in
 from ohinspect.services.rectification_rules import load_rectification_rules
 from ohinspect.store.database import Store
-from ohinspect.store.models import Attachment, AuditEntry, RectificationEvent, RectificationItem
+from ohinspect.store.models import (Attachment, AuditEntry, RectificationEvent, RectificationItem,
+                                    ReviewDecision)
 from tests.unit.test_rectification import (CLOSER, TODAY, add_closer, evidence, make_enterprise,
                                            open_one)
 
@@ -45,10 +46,25 @@ def satisfying(action: str) -> dict[str, object]:
     return kw
 
 
+def returned_closure_in(uow, item_id: str) -> str:  # type: ignore[no-untyped-def]
+    """A supervisor's "return" decision on the event that closed the item (issue 7 review),
+    written in the caller's unit of work ("" when the item was never closed)."""
+    closing = [e for e in item_events(uow.session, item_id) if e.to_status == "closed"]
+    if not closing:
+        return ""
+    row = ReviewDecision(record_type="rectification_event", record_id=closing[-1].id,
+                         record_hash="0" * 64, decision="return", comments="销号证据不足",
+                         reviewer="监督科长", decided_at=uow.now)
+    uow.record(row, "review.decided")
+    return row.id
+
+
 def act(store: Store, actor, item_id: str, action: str, **kw: object) -> RectificationItem:  # type: ignore[no-untyped-def]
     args = satisfying(action)
     args.update(kw)
-    with store.unit_of_work(actor) as uow:
+    with store.unit_of_work(actor) as uow:  # the decision goes when the transition is refused
+        if "review_return" in RULES.transition(action).requires and "review_ref" not in args:
+            args["review_ref"] = returned_closure_in(uow, item_id)
         item = transition_in(uow, item_id, action, **args)  # type: ignore[arg-type]
         uow.commit()
     return item
@@ -126,7 +142,9 @@ def test_allowed_transition(store: Store, actor, action: str, state: str) -> Non
     if "look_back_due" in t.requires:
         assert row.look_back_on is None
     if action == "reopen":
-        assert row.closed_at is None and row.closed_by == "" and row.deadline > LATE
+        assert row.deadline > LATE
+    if state == "closed" and t.target != "closed":   # reopened: no longer closed
+        assert row.closed_at is None and row.closed_by == "" and row.look_back_on is None
 
 
 def item_events_of(store: Store, item_id: str) -> list[RectificationEvent]:
@@ -167,6 +185,8 @@ MISSING = {  # requirement → (arguments that break it, the field and code of t
     "overdue_escalation": ({"today": DEADLINE}, "deadline", "rectification.error.not_overdue"),
     "new_deadline": ({"new_deadline": LATE - timedelta(days=1)}, "deadline",
                      "rectification.error.deadline_past"),
+    "review_return": ({"review_ref": "no-such-decision"}, "review_ref",
+                      "rectification.error.review_not_returned"),
 }
 REQUIREMENT_CASES = [(a, r) for a, t in RULES.transitions.items() for r in sorted(t.requires)
                      if r in MISSING]
@@ -206,6 +226,18 @@ def test_look_back_needs_the_item_on_the_list(store: Store, actor) -> None:  # t
         err = refused(store, actor, item_id, action)
         assert [(p.field, p.code) for p in err.problems] == [
             ("look_back_on", "rectification.error.look_back_not_due")]
+
+
+def test_a_review_return_reopens_only_the_closure_it_returned(store: Store, actor) -> None:  # type: ignore[no-untyped-def]
+    item_id = item_in(store, actor, "closed", retest=False)
+    with store.unit_of_work(actor) as uow:
+        first = returned_closure_in(uow, item_id)
+        uow.commit()
+    assert act(store, actor, item_id, "review_returned", review_ref=first).status == "corrected"
+    act(store, actor, item_id, "review_pass")            # closed again, by a new event
+    err = refused(store, actor, item_id, "review_returned", review_ref=first)
+    assert [(p.field, p.code) for p in err.problems] == [
+        ("review_ref", "rectification.error.review_not_returned")]
 
 
 def test_retest_actions_are_refused_for_items_without_retest(store: Store, actor) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 
 from ohinspect.cli import main
-from ohinspect.demo import build_demo
 from ohinspect.demo.sampling import demo_task_ids
 from ohinspect.reports.data import ReportError
 from ohinspect.reports.fonts import missing_glyphs
@@ -25,9 +24,8 @@ from tests.unit.test_sampling_service import make_task
 
 
 @pytest.fixture
-def demo(store: Store) -> Store:
-    build_demo(store)
-    return store
+def demo(demo_store: Store) -> Store:
+    return demo_store
 
 
 def _pages(path: Path) -> list[str]:

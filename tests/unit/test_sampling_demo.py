@@ -1,15 +1,14 @@
 """The demo sampling tasks: three signed tasks with custody and lab results (one corrected),
 one task still in the field; the evaluation gives 符合, 不符合 (a chemical and noise) and 不判定;
-deterministic and idempotent."""
+deterministic and idempotent (tests/integration/test_cli.py compares this file's fingerprint of
+a fresh ``init --demo`` with the session's demo)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ohinspect.demo import build_demo
 from ohinspect.demo.sampling import TASKS, demo_task_ids
 from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.sampling_queries import get_task_view
@@ -35,11 +34,12 @@ def _fingerprint(store: Store) -> list[tuple[object, ...]]:
                          sample.standard_volume_l))
         for r in s.scalars(select(LabResult).order_by(LabResult.id)):
             rows.append((r.id, r.sample_id, r.analyte, r.value, r.lod, r.supersedes_id))
+        rows.append(tuple(s.scalars(select(CustodyTransfer.id).order_by(CustodyTransfer.id))))
         return rows
 
 
-def test_demo_sampling_records(store: Store) -> None:
-    build_demo(store)
+def test_demo_sampling_records(demo_store: Store) -> None:
+    store = demo_store
     counts = _counts(store)
     assert counts["SamplingTask"] == len(TASKS) == 4
     assert counts["CustodyTransfer"] == 3
@@ -66,8 +66,8 @@ def test_demo_sampling_records(store: Store) -> None:
         assert silica and all(r.unit == "%" for r in silica)
 
 
-def test_demo_verdict_mix(store: Store) -> None:
-    build_demo(store)
+def test_demo_verdict_mix(demo_store: Store) -> None:
+    store = demo_store
     outcomes: Counter[str] = Counter()
     not_conform: set[str] = set()
     with store.read() as s:
@@ -86,34 +86,3 @@ def test_demo_verdict_mix(store: Store) -> None:
     assert outcomes["not_conform"] >= 2
     assert outcomes["not_judged"] >= 1
     assert "chem.benzene" in not_conform and "phys.noise" in not_conform
-
-
-def test_demo_sampling_idempotent_and_deterministic(tmp_path: Path) -> None:
-    a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
-    try:
-        build_demo(a)
-        build_demo(b)
-        first = _counts(a)
-        build_demo(a)  # again: nothing new
-        assert _counts(a) == first
-        assert _fingerprint(a) == _fingerprint(b)
-    finally:
-        a.close()
-        b.close()
-
-
-def test_demo_custody_and_signature_ids_are_fixed(tmp_path: Path) -> None:
-    from ohinspect.store.models import Attachment
-
-    found = []
-    for name in ("a", "b"):
-        store = Store.open(tmp_path / name)
-        try:
-            build_demo(store)
-            with store.read() as s:
-                found.append((sorted(s.scalars(select(CustodyTransfer.id))),
-                              sorted(s.scalars(select(Attachment.id).where(
-                                  Attachment.owner_type == "sampling_task")))))
-        finally:
-            store.close()
-    assert found[0] == found[1] and len(found[0][0]) == 3 and len(found[0][1]) == 6

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ohinspect.demo import build_demo
 from ohinspect.demo.sampling import demo_task_ids
 from ohinspect.reports.data import ReportError
 from ohinspect.reports.fonts import missing_glyphs
@@ -24,9 +23,8 @@ def _text(path: Path) -> str:
 
 
 @pytest.fixture
-def demo(store: Store) -> Store:
-    build_demo(store)
-    return store
+def demo(demo_store: Store) -> Store:
+    return demo_store
 
 
 def test_every_signed_demo_task_renders_the_four_parts(demo: Store, tmp_path: Path) -> None:

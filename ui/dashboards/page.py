@@ -12,8 +12,8 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFrame, QGridLayout,
                                QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ohinspect.dashboards import (INDICATOR_IDS, Dashboard, Indicator, Scope, assemble,
-                                  monitoring_indicators, quick_indicators)
+from ohinspect.dashboards import (INDICATOR_IDS, QUICK_GROUPS, Dashboard, Indicator, Scope,
+                                  assemble, monitoring_indicators, quick_indicators)
 from ohinspect.i18n import tr
 from ohinspect.reports.dashboard_pdf import fmt
 from ohinspect.services.inspection_helpers import local_today
@@ -160,8 +160,9 @@ class DashboardsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Work the dashboard out in the background, the SQL indicators first, the monitoring
-        pass rates (sampling tasks evaluated) after; a later request wins over an earlier."""
+        """Work the dashboard out in the background — the SQL indicators in groups and the
+        monitoring pass rates (stored verdicts; missing or stale ones worked out and stored),
+        each in its own thread, shown as they come; a later request wins over an earlier."""
         self._seq += 1
         seq = self._seq
         self.dashboard = None
@@ -171,17 +172,21 @@ class DashboardsPage(QWidget):
         for panel in self.panels.values():
             panel.set_pending()
         scope = self._scope = self.scope()
-        for job in (self._quick, self._monitoring):
-            self.ctx.runner.run(job, scope, on_done=lambda inds: self._show(seq, scope, inds),
+        for ids in (*QUICK_GROUPS, None):  # each group in its own thread; None: monitoring
+            self.ctx.runner.run(self._part, scope, ids,
+                                on_done=lambda inds: self._show(seq, scope, inds),
                                 on_error=lambda exc: self._failed(seq, exc))
 
-    def _quick(self, scope: Scope) -> tuple[Indicator, ...]:
+    def _part(self, scope: Scope, ids: tuple[str, ...] | None) -> tuple[Indicator, ...]:
+        if ids is None:
+            return self._monitoring(scope)
         with self.ctx.store.read() as session:
-            return quick_indicators(session, scope, overrides=self.ctx.settings.periodic_testing)
+            return quick_indicators(session, scope, overrides=self.ctx.settings.periodic_testing,
+                                    ids=ids)
 
     def _monitoring(self, scope: Scope) -> tuple[Indicator, ...]:
         with self.ctx.store.read() as session:
-            return monitoring_indicators(session, scope)
+            return monitoring_indicators(session, scope, store=self.ctx.store)
 
     @if_alive
     def _failed(self, seq: int, exc: BaseException) -> None:

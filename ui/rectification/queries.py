@@ -36,6 +36,8 @@ def item_detail(session: Session, item_id: str, today: date) -> ItemDetail | Non
                & {"retest_pass", "retest_fail"}]
     if row.look_back_on is None:
         actions = [a for a in actions if "look_back_due" not in rules.transition(a).requires]
+    # a closure a supervisor returned is reopened from Review → Returned to me (issue 7)
+    actions = [a for a in actions if "review_return" not in rules.transition(a).requires]
     retests: list[tuple[str, str]] = []
     if row.requires_retest:
         retests = [(i, f"{number} ({planned})") for i, number, planned in session.execute(

@@ -46,6 +46,7 @@ class QueueTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.items: list[ReviewItem] = []
+        self._reads = 0   # the latest queue read; an older one finishing later is dropped
         self.jurisdiction = QLineEdit()
         self.jurisdiction.setPlaceholderText("6210")
         self.author = QLineEdit()
@@ -138,10 +139,20 @@ class QueueTab(QWidget):
                            state=self.state.currentData())
 
     def refresh(self) -> None:
-        self.ctx.read(review_queue, self.filters(), on_done=self._rows)
+        self._read("")
+
+    def _read(self, note: str) -> None:
+        """Read the queue in the background. Reads may finish out of order (a refresh from
+        showing the page, then one after a decision): only the latest one is shown, so a stale
+        list never replaces a newer one nor clears the "decision saved" message."""
+        self._reads += 1
+        self.ctx.read(review_queue, self.filters(),
+                      on_done=lambda items, n=self._reads: self._rows(items, note, n))
 
     @if_alive
-    def _rows(self, items: list[ReviewItem], note: str = "") -> None:
+    def _rows(self, items: list[ReviewItem], note: str = "", read: int = 0) -> None:
+        if read != self._reads:
+            return
         current = self.current()
         self.items = items
         self.table.setRowCount(len(items))
@@ -220,8 +231,7 @@ class QueueTab(QWidget):
 
     @if_alive
     def _decided(self, _result: OpResult, decision: str) -> None:
-        saved = tr("rev_ui.decision.saved", decision=tr(f"review.decision.{decision}"))
-        self.ctx.read(review_queue, self.filters(), on_done=lambda items: self._rows(items, saved))
+        self._read(tr("rev_ui.decision.saved", decision=tr(f"review.decision.{decision}")))
 
     @if_alive
     def _failed(self, exc: BaseException) -> None:

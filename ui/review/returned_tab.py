@@ -1,6 +1,7 @@
 """Returned to me: return decisions that came back by sync (or a batch) about records this
-user made, with "Start correction" — an amendment of the locked original whose reason is the
-reviewer's comments."""
+user made, with "Start correction" — an amendment of the locked inspection or sampling task,
+or the returned rectification closure reopened for 复查, with the reviewer's comments as the
+reason — and "Open correction" on the screen that edits it (ui/review/corrections.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,23 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ohinspect.errors import ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.review import ReturnedItem, returned_to_me, start_correction
+from ohinspect.services.review_rules import CLOSURE_KIND
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
-from ui.review.records import open_record
+from ui.review.corrections import open_correction
 from ui.tasks import if_alive, user_message
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
 COLUMNS = ("day", "kind", "title", "reviewer", "comments", "correction")
+#: a long title (a closure's finding) is cut here, whole in its tooltip, so that the state of
+#: the correction stays in view
+TITLE_WIDTH = 320
 
 
 def correction_label(item: ReturnedItem) -> str:
     if item.correction_id:
-        return tr("rev_ui.returned.started")
+        return tr("rev_ui.returned.reopened" if item.kind == CLOSURE_KIND
+                  else "rev_ui.returned.started")
     return tr("rev_ui.returned.not_started" if item.correctable else "rev_ui.returned.manual")
 
 
@@ -69,8 +75,11 @@ class ReturnedTab(QWidget):
                       tr(f"review.kind.{item.kind}"), item.title, d.reviewer, d.comments,
                       correction_label(item))
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, min(self.table.columnWidth(2), TITLE_WIDTH))
         if items:
             self.table.selectRow(max(0, min(self.table.currentRow(), len(items) - 1)))
         self._selected()
@@ -95,21 +104,22 @@ class ReturnedTab(QWidget):
     def start(self) -> None:
         item = self.current()
         if item is not None:
-            self.ctx.perform(start_correction, item.decision.id,
+            self.ctx.perform(start_correction, item.decision.id, role=self.ctx.settings.role,
                              on_done=lambda r, it=item: self._started(r, it),
                              on_error=self._failed)
 
     @if_alive
     def _started(self, result: OpResult, item: ReturnedItem) -> None:
-        done = tr("rev_ui.returned.started")
+        done = tr("rev_ui.returned.reopened" if item.kind == CLOSURE_KIND
+                  else "rev_ui.returned.started")
         self.ctx.read(returned_to_me, self.ctx.actor.user,
                       on_done=lambda items: self._rows(items, done))
-        open_record(self.ctx, item.kind, str(result.record_id), item.enterprise_id, self)
+        open_correction(self.ctx, item, str(result.record_id), self)
 
     def open_correction(self) -> None:
         item = self.current()
         if item is not None and item.correction_id:
-            open_record(self.ctx, item.kind, item.correction_id, item.enterprise_id, self)
+            open_correction(self.ctx, item, item.correction_id, self)
 
     @if_alive
     def _failed(self, exc: BaseException) -> None:

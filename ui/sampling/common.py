@@ -153,6 +153,11 @@ def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Seque
     table.resizeColumnsToContents()
 
 
+def number_text(number: str, amends: str) -> str:
+    """A task number, and the signed task it corrects when it is an amendment (issue 7)."""
+    return tr("smp_ui.amends", task=number, number=amends) if amends else number
+
+
 def read_table() -> QTableWidget:
     table = QTableWidget()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

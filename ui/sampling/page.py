@@ -20,7 +20,7 @@ from ohinspect.i18n import tr
 from ohinspect.services.sampling import TaskInput, create_task
 from ohinspect.services.sampling_tasks import monitoring_types
 from ui.context import AppContext
-from ui.sampling.common import FieldGrid, fill_table, read_table
+from ui.sampling.common import FieldGrid, fill_table, number_text, read_table
 from ui.sampling.queries import TaskRow, enterprise_choices, task_rows
 from ui.sampling.task_view import TaskView
 from ui.tasks import if_alive
@@ -166,7 +166,7 @@ class SamplingPage(QWidget):
         self.rows = rows
         fill_table(self.table, [tr(f"smp_ui.col.{k}") for k in (
             "enterprise", "number", "monitoring_type", "status", "posts", "samples", "noise")],
-            [(r.enterprise, r.number, mt_label(r.monitoring_type),
+            [(r.enterprise, number_text(r.number, r.amends), mt_label(r.monitoring_type),
               tr(f"smp_ui.status.{r.status}"), r.posts, r.samples, r.noise) for r in rows],
             [r.id for r in rows])
         self.count.setText(tr("smp_ui.count", count=len(rows)))

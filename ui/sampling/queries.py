@@ -26,6 +26,7 @@ class TaskRow:
     posts: int
     samples: int
     noise: int
+    amends: str = ""          # the number of the signed task an amendment corrects
 
 
 def _counts(session: Session, model: object) -> dict[str, int]:
@@ -37,9 +38,11 @@ def _counts(session: Session, model: object) -> dict[str, int]:
 def task_rows(session: Session) -> list[TaskRow]:
     tasks = list_tasks(session)
     names = dict(session.execute(select(Enterprise.id, Enterprise.name)).all())
+    numbers = {t.id: t.task_number for t in tasks}
     posts, samples, noise = (_counts(session, m) for m in (SamplingPost, Sample, NoiseMeasurement))
     return [TaskRow(t.id, names.get(t.enterprise_id, ""), t.task_number, t.monitoring_type,
-                    t.status, posts.get(t.id, 0), samples.get(t.id, 0), noise.get(t.id, 0))
+                    t.status, posts.get(t.id, 0), samples.get(t.id, 0), noise.get(t.id, 0),
+                    numbers.get(t.amends_id, t.amends_id) if t.amends_id else "")
             for t in tasks]
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ohinspect.i18n import tr
 from ui.context import AppContext
+from ui.sampling.common import number_text
 from ui.sampling.labels_action import LabelsAction
 from ui.sampling.queries import TaskBundle, task_bundle
 from ui.sampling.tab_samples import SamplesTab
@@ -46,6 +47,11 @@ class TaskView(QWidget):
         top.addWidget(self.header)
         top.addWidget(self.lock_label)
         top.addWidget(self.labels)
+        self.amends_label = QLabel()     # an amendment: what it corrects and why (issue 7)
+        self.amends_label.setObjectName("smp_amends")
+        self.amends_label.setWordWrap(True)
+        self.amends_label.setStyleSheet("color: #b26a00;")
+        self.amends_label.hide()
         self.posts = PostsTab(self)
         self.samples = SamplesTab(self)
         self.noise = NoiseTab(self)
@@ -62,6 +68,7 @@ class TaskView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.amends_label)
         layout.addWidget(self.tabs, 1)
 
     def open(self, task_id: str) -> None:
@@ -81,9 +88,13 @@ class TaskView(QWidget):
         self.bundle = bundle
         view = bundle.view
         task = view.task  # type: ignore[attr-defined]
-        self.header.setText(tr("smp_ui.header", number=task.task_number,
+        amends = view.amends_number  # type: ignore[attr-defined]
+        self.header.setText(tr("smp_ui.header", number=number_text(task.task_number, amends),
                                enterprise=view.enterprise.name,  # type: ignore[attr-defined]
                                type=tr(f"smp_ui.mt.{task.monitoring_type}")))
+        self.amends_label.setText(tr("smp_ui.amends_text", number=amends,
+                                     reason=task.amendment_reason) if amends else "")
+        self.amends_label.setVisible(bool(amends))
         locked = bool(view.locked)  # type: ignore[attr-defined]
         self.lock_label.setText(tr("smp_ui.locked") if locked else "")
         self.lock_label.setStyleSheet("color: #b26a00; font-weight: bold;")

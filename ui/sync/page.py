@@ -104,6 +104,7 @@ class SyncPage(QWidget):
         self.auto_start = auto_start
         #: enrolment asked for before the credentials were read (then_sync), else None
         self.enrol_when_ready: bool | None = None
+        creds = creds if creds is not None else ctx.credentials
         if creds is not None:
             self._creds_ready(creds)
         else:  # finding the keyring may talk to the desktop's secret service: not here
@@ -111,7 +112,7 @@ class SyncPage(QWidget):
 
     @if_alive
     def _creds_ready(self, creds: CredentialStore) -> None:
-        self.creds = creds
+        self.creds = self.ctx.credentials = creds
         self.keyring.setText(tr("sync_ui.keyring_ok") if creds.persistent
                              else tr("sync_ui.keyring_none"))
         self.keyring.setStyleSheet(NOTE_STYLE if creds.persistent else WARNING_STYLE)

@@ -3,8 +3,8 @@ current item on the right. Keys: 1/2/3… answer, PgDn/PgUp next/previous item."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -41,17 +41,28 @@ QPushButton:checked {{ background: {colour}; color: white; border: 1px solid {co
 """
 
 
-def _dot(colour: str, hollow: bool = False) -> QIcon:
-    pixmap = QPixmap(14, 14)
+def _state_icon(state: str, colour: str) -> QIcon:
+    """The item's state as a shape as well as a colour, so it reads in high contrast and for
+    colour-blind users: open ○, ok ✓, finding ✗, not applicable –, photo missing !."""
+    pixmap = QPixmap(16, 16)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(colour))
-    if hollow:
-        painter.drawEllipse(2, 2, 10, 10)
-    else:
-        painter.setBrush(QColor(colour))
-        painter.drawEllipse(1, 1, 12, 12)
+    pen = QPen(QColor(colour), 2.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+               Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    if state == "open":
+        painter.drawEllipse(3, 3, 10, 10)
+    elif state == "ok":
+        painter.drawPolyline([QPointF(2.5, 8.5), QPointF(6.5, 12.5), QPointF(13.5, 3.5)])
+    elif state == "finding":
+        painter.drawLine(QPointF(3.5, 3.5), QPointF(12.5, 12.5))
+        painter.drawLine(QPointF(12.5, 3.5), QPointF(3.5, 12.5))
+    elif state == "na":
+        painter.drawLine(QPointF(3, 8), QPointF(13, 8))
+    else:  # photo missing
+        painter.drawLine(QPointF(8, 2.5), QPointF(8, 9.5))
+        painter.drawPoint(QPointF(8, 13.5))
     painter.end()
     return QIcon(pixmap)
 
@@ -68,7 +79,7 @@ class ChecklistStep(QWidget):
         self.messages: dict[str, str] = {}
         self.answer_buttons: dict[str, QPushButton] = {}
         self._filling = False
-        self._icons = {k: _dot(c, hollow=(k == "open")) for k, c in COLOURS.items()}
+        self._icons = {k: _state_icon(k, c) for k, c in COLOURS.items()}
         self._build()
         self._shortcuts()
         model.sig_answer_changed.connect(self._answer_changed)
@@ -236,7 +247,8 @@ class ChecklistStep(QWidget):
         else:
             state = "ok"
         missing = self.model.photo_missing(item)
-        entry.setIcon(self._icons["photo" if missing else state])
+        shown = "photo" if missing else state
+        entry.setIcon(self._icons[shown])
         label = next((option_label(o) for o in options_for(self.model.view, item)
                       if o.code == answer), "")
         text = tr("ver_ui.item.list_photo_missing", text=item.text()) if missing else item.text()
@@ -245,6 +257,8 @@ class ChecklistStep(QWidget):
         if label:
             tip.append(tr("ver_ui.item.answer_is", answer=label))
         entry.setToolTip("\n".join(tip))
+        entry.setData(Qt.ItemDataRole.AccessibleTextRole,   # screen readers: state in words
+                      f"{row + 1}. {tr(f'ver_ui.item.state.{shown}')}: {text}")
 
     def _row_of(self, item_id: str) -> int:
         for row, item in enumerate(self.model.items()):

@@ -17,6 +17,7 @@ from ohinspect.store.models.staff import Inspector
 from ohinspect.store.models.sync_state import SyncBatch, SyncConflict, SyncPending, SyncRecord
 from ohinspect.store.models.supervision import ListDecision, Notice, PeriodicReport
 from ohinspect.store.models.system import AuditEntry, FormDraft, OutboxEntry, StoreMeta
+from ohinspect.store.models.verdicts import SamplingVerdict, SamplingVerdictSet
 
 #: record-type name → model, for every syncable record
 RECORD_TYPES: dict[str, type[SyncMixin]] = {
@@ -35,6 +36,7 @@ __all__ = [
     "NoiseMeasurement", "Notice", "NumberBlock", "OutboxEntry", "PeriodicReport", "Project",
     "ProjectStage", "RECORD_TYPES", "RectificationEvent", "RectificationItem", "ReviewDecision",
     "Sample",
-    "SamplingPost", "SamplingTask", "Signature", "StaffMember", "StoreMeta", "SyncBatch",
+    "SamplingPost", "SamplingTask", "SamplingVerdict", "SamplingVerdictSet", "Signature",
+    "StaffMember", "StoreMeta", "SyncBatch",
     "SyncConflict", "SyncMixin", "SyncPending", "SyncRecord",
 ]

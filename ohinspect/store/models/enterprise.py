@@ -45,4 +45,9 @@ class Enterprise(SyncMixin, Base):
               "industry_code", "risk_class", "address", "legal_representative"),
         Index("ix_enterprise_uscc", "uscc"),
         Index("ix_enterprise_division", "division_code"),
+        # the dashboards (migration 0008): an enterprise's division by id, the jurisdiction's
+        # live employers by class
+        Index("ix_enterprise_scope", "id", "division_code"),
+        Index("ix_enterprise_employers", "org_kind", "deleted_at", "division_code",
+              "risk_class", "id"),
     )

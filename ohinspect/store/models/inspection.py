@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ohinspect.store.base import Base, SyncMixin, UtcDateTime
@@ -20,6 +20,12 @@ from ohinspect.store.models.project import FK
 class Inspection(SyncMixin, Base):
     __tablename__ = "inspection"
     __record_type__ = "inspection"
+    #: the inspections of a period and their inspectors, covering; a project's signed
+    #: verifications (dashboards, migration 0008)
+    __table_args__ = (Index("ix_inspection_period", "started_at", "deleted_at", "enterprise_id",
+                            "locked_at", "id", "inspectors"),
+                      Index("ix_inspection_verification", "project_id", "kind", "stage",
+                            "locked_at", "deleted_at"))
 
     kind: Mapped[str] = mapped_column(String(30), index=True)  # three_simultaneities | …
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", **FK), index=True)

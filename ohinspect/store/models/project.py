@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ohinspect.store.base import Base, SyncMixin
@@ -16,6 +17,8 @@ FK = {"deferrable": True, "initially": "DEFERRED"}  # records may arrive in any 
 class Project(SyncMixin, Base):
     __tablename__ = "project"
     __record_type__ = "project"
+    #: the live projects of a jurisdiction by class, covering (dashboards, migration 0008)
+    __table_args__ = (Index("ix_project_scope", "division_code", "deleted_at", "risk_class", "id"),)
 
     #: the construction unit (建设单位), an enterprise of the registry
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", **FK), index=True)
@@ -40,7 +43,10 @@ class ProjectStage(SyncMixin, Base):
 
     __tablename__ = "project_stage"
     __record_type__ = "project_stage"
-    __table_args__ = (UniqueConstraint("project_id", "stage"),)
+    #: ix_project_stage_dates: a project's stage dates, covering (dashboards, migration 0008)
+    __table_args__ = (UniqueConstraint("project_id", "stage"),
+                      Index("ix_project_stage_dates", "project_id", "stage", "deleted_at",
+                            "completed_on", "started_on"))
 
     project_id: Mapped[str] = mapped_column(ForeignKey("project.id", **FK), index=True)
     stage: Mapped[str] = mapped_column(String(30))  # pre_assessment|design|control_effect|acceptance

@@ -22,7 +22,10 @@ from ohinspect.store.models.project import FK
 class RectificationItem(SyncMixin, Base):
     __tablename__ = "rectification_item"
     __record_type__ = "rectification_item"
-    __table_args__ = (Index("ix_rectification_item_due", "status", "deadline", "id"),)
+    #: ix_rectification_item_period covers the dashboard's rates (migration 0008)
+    __table_args__ = (Index("ix_rectification_item_due", "status", "deadline", "id"),
+                      Index("ix_rectification_item_period", "deadline", "status",
+                            "enterprise_id", "closed_at", "deleted_at"))
 
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", **FK), index=True)
     source_type: Mapped[str] = mapped_column(String(40))   # inspection | audit | sampling

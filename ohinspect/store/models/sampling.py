@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ohinspect.store.base import Base, SyncMixin, UtcDateTime
@@ -21,6 +22,8 @@ from ohinspect.store.models.project import FK
 class SamplingTask(SyncMixin, Base):
     __tablename__ = "sampling_task"
     __record_type__ = "sampling_task"
+    #: the tasks of a period (dashboards, migration 0008)
+    __table_args__ = (Index("ix_sampling_task_planned_on", "planned_on"),)
 
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", **FK), index=True)
     task_number: Mapped[str] = mapped_column(String(60), default="")
@@ -40,6 +43,11 @@ class SamplingTask(SyncMixin, Base):
     escort_refused: Mapped[bool] = mapped_column(Boolean, default=False)
     escort_witness: Mapped[str] = mapped_column(String(60), default="")
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: a correction of a signed task (issue 7 item 3): the task it corrects and why; the
+    #: original stays locked and unchanged (ohinspect/services/sampling_amendments.py)
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("sampling_task.id", **FK),
+                                                  nullable=True, index=True)
+    amendment_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class SamplingPost(SyncMixin, Base):
@@ -70,7 +78,8 @@ class Sample(SyncMixin, Base):
 
     __tablename__ = "sample"
     __record_type__ = "sample"
-    __table_args__ = (UniqueConstraint("sample_number"),)
+    #: ix_sample_task: a task's sample ids from the index (dashboards, migration 0008)
+    __table_args__ = (UniqueConstraint("sample_number"), Index("ix_sample_task", "task_id", "id"))
 
     task_id: Mapped[str] = mapped_column(ForeignKey("sampling_task.id", **FK), index=True)
     post_id: Mapped[str | None] = mapped_column(ForeignKey("sampling_post.id", **FK),
@@ -150,6 +159,9 @@ class LabResult(SyncMixin, Base):
 
     __tablename__ = "lab_result"
     __record_type__ = "lab_result"
+    #: the stored verdicts' fingerprint read from the index (dashboards, migration 0008)
+    __table_args__ = (Index("ix_lab_result_fingerprint", "sample_id", "change_seq",
+                            "modified_at", "deleted_at"),)
 
     sample_id: Mapped[str] = mapped_column(ForeignKey("sample.id", **FK), index=True)
     analyte: Mapped[str] = mapped_column(String(60))        # hazard code

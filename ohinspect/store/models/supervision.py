@@ -19,7 +19,10 @@ class PeriodicReport(SyncMixin, Base):
 
     __tablename__ = "periodic_report"
     __record_type__ = "periodic_report"
-    __table_args__ = (Index("ix_periodic_report_latest", "enterprise_id", "kind", "report_date"),)
+    #: ix_periodic_report_live: an employer's live reports of a kind (dashboards, migration 0008)
+    __table_args__ = (Index("ix_periodic_report_latest", "enterprise_id", "kind", "report_date"),
+                      Index("ix_periodic_report_live", "enterprise_id", "kind", "deleted_at",
+                            "report_date"))
 
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", **FK))
     kind: Mapped[str] = mapped_column(String(20))        # test | evaluation

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import httpx
 
 from tests.integration.platform.device import Device, item, new, outcomes
+from tests.integration.platform_server import PlatformServer
 
 
 def _put(dev: Device, sha: str, data: bytes, start: int, total: int) -> httpx.Response:
@@ -22,7 +23,8 @@ def _missing(dev: Device, *hashes: str) -> list[dict[str, object]]:
     return list(dev.post("/v1/attachments/missing", {"sha256": list(hashes)}).json()["missing"])
 
 
-def test_resumable_upload_verified_and_then_the_record(device: Callable[[str], Device]) -> None:
+def test_resumable_upload_verified_and_then_the_record(device: Callable[[str], Device],
+                                                       server: PlatformServer) -> None:
     alice = device("alice")
     photo = os.urandom(700_000)
     sha = hashlib.sha256(photo).hexdigest()
@@ -36,6 +38,8 @@ def test_resumable_upload_verified_and_then_the_record(device: Callable[[str], D
     assert first.json() == {"sha256": sha, "size": len(photo), "have_bytes": 300_000,
                             "complete": False}
     assert _missing(alice, sha) == [{"sha256": sha, "have_bytes": 300_000}]
+    partial = server.blob_dir / "incoming" / sha  # the bytes are a file, not database rows
+    assert partial.read_bytes() == photo[:300_000]
     # a chunk at the wrong offset is refused with what the server has
     gap = _put(alice, sha, photo[400_000:], 400_000, len(photo))
     assert gap.status_code == 409 and gap.json()["have_bytes"] == 300_000
@@ -43,6 +47,7 @@ def test_resumable_upload_verified_and_then_the_record(device: Callable[[str], D
     done = _put(alice, sha, photo[300_000:], 300_000, len(photo))
     assert done.status_code == 200 and done.json()["complete"] is True
     assert _missing(alice, sha) == []
+    assert (server.blob_dir / sha[:2] / sha).read_bytes() == photo and not partial.exists()
     # uploading it again is harmless
     assert _put(alice, sha, photo, 0, len(photo)).json()["complete"] is True
     assert outcomes(alice.push_ok([item("attachment", att)])) == ["accepted"]

@@ -1,7 +1,8 @@
 """A review decision travels through the REAL platform (server process, PostgreSQL): the demo
 county goes up from the inspector's laptop, the supervisor pulls it, returns one verification
-with comments; the decision is frozen once the platform acknowledged it, reaches the author's
-laptop, shows up in "returned to me" and is corrected there as an amendment."""
+and one sampling task with comments; a decision is frozen once the platform acknowledged it,
+reaches the author's laptop, shows up in "returned to me" and is corrected there as an
+amendment — the signed sampling amendment travels back up to the supervisor's queue."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ohinspect.errors import ValidationError
 from ohinspect.services.review import (QueueFilter, decide, is_synced, returned_to_me,
                                        review_queue, start_correction)
-from ohinspect.store.models import Inspection, ReviewDecision
+from ohinspect.services.sampling import sign_task
+from ohinspect.store.models import Inspection, ReviewDecision, Sample, SamplingTask
 from ohinspect.sync.session import run_sync
 from tests.integration.sync.conftest import PASSWORD, Devices
 from tests.unit.review.world import AUTHOR, REVIEWER, SUPERVISOR_ROLE, build_demo_folder
+from tests.unit.test_sampling_service import png
 
 pytestmark = pytest.mark.postgres
 
@@ -42,12 +45,15 @@ def test_a_returned_record_reaches_its_author(devices, tmp_path: Path) -> None: 
     assert run_sync(supervisor, creds, url).received > 0
     with supervisor.read() as s:
         queue = review_queue(s, QueueFilter(kind="three_simultaneities"))
+        task = review_queue(s, QueueFilter(kind="sampling_task"))[0]
     assert len(queue) == 5
     item = queue[0]
     reviewer = supervisor.actor(REVIEWER)
     decision_id = decide(supervisor, reviewer, item.record_type, item.record_id, "return",
                          "缺少第 3 项的现场照片", role=SUPERVISOR_ROLE).record_id
-    assert run_sync(supervisor, creds, url).pushed == 1   # the platform accepted it
+    task_decision = decide(supervisor, reviewer, task.record_type, task.record_id, "return",
+                           "噪声测点需补测", role=SUPERVISOR_ROLE).record_id
+    assert run_sync(supervisor, creds, url).pushed == 2   # the platform accepted them
     with supervisor.read() as s:
         assert is_synced(s, decision_id)
     with pytest.raises(ValidationError) as exc:          # frozen after it synced
@@ -55,9 +61,9 @@ def test_a_returned_record_reaches_its_author(devices, tmp_path: Path) -> None: 
                role=SUPERVISOR_ROLE)
     assert [p.code for p in exc.value.problems] == ["review.error.synced"]
 
-    assert run_sync(field, creds, url).received == 1     # the decision comes back
+    assert run_sync(field, creds, url).received == 2     # the decisions come back
     with field.read() as s:
-        (returned,) = returned_to_me(s, AUTHOR)
+        returned, _task = sorted(returned_to_me(s, AUTHOR), key=lambda r: r.record_type)
     assert (returned.record_id, returned.decision.comments, returned.decision.reviewer) == (
         item.record_id, "缺少第 3 项的现场照片", REVIEWER)
     with field.unit_of_work(field.actor(AUTHOR)) as uow:
@@ -67,4 +73,18 @@ def test_a_returned_record_reaches_its_author(devices, tmp_path: Path) -> None: 
     with field.read() as s:
         new = s.get(Inspection, amendment)
         assert new.amends_id == item.record_id and "缺少第 3 项的现场照片" in new.amendment_reason
-        assert returned_to_me(s, AUTHOR)[0].correction_id == amendment
+        assert {r.record_id: r.correction_id for r in returned_to_me(s, AUTHOR)}[
+            item.record_id] == amendment
+
+    # a returned sampling task: its amendment (new columns, copied children) goes up, is signed
+    # there and reaches the supervisor's queue saying what it amends
+    task_amendment = start_correction(field, field.actor(AUTHOR), task_decision).record_id
+    sign_task(field, field.actor(AUTHOR), task_amendment, png(), png())
+    assert run_sync(field, creds, url).pushed > 0
+    assert run_sync(supervisor, creds, url).received > 0
+    with supervisor.read() as s:
+        arrived = s.get(SamplingTask, task_amendment)
+        assert arrived.amends_id == task.record_id and "噪声测点需补测" in arrived.amendment_reason
+        assert arrived.locked_at is not None
+        assert s.scalars(select(Sample.id).where(Sample.task_id == task_amendment)).first()
+        assert task_amendment in {i.record_id for i in review_queue(s)}

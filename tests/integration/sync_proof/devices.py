@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ohinspect.demo import build_demo
 from ohinspect.demo.enterprises import make_enterprise
 from ohinspect.services.attachments import add_attachment
 from ohinspect.services.enterprise_import import import_enterprises
@@ -31,6 +30,7 @@ from ohinspect.sync.session import enroll
 from ohinspect.sync.transport import PlatformClient
 from tests.integration.cli_run import ROOT
 from tests.integration.sync_proof.file_keyring import BACKEND, ENV, FileKeyring
+from tests.demo_store import demo_copy
 
 USER, PASSWORD, JURISDICTION = "field1", "kill-证明-pw", "6210"
 EXTRA_ENTERPRISES, PHOTOS, PHOTO_BYTES = 300, 8, 256 * 1024
@@ -55,9 +55,8 @@ def add_photo(store: Store, owner_id: str, rng: random.Random, size: int) -> Non
 def build_template(folder: Path, seed: int = 6, extra: int = EXTRA_ENTERPRISES) -> Path:
     """The demo county plus ``extra`` enterprises and PHOTOS random 'photos'."""
     rng = random.Random(seed)
-    store = Store.open(folder)
+    store = Store.open(demo_copy(folder))   # the demo, built once per session
     try:
-        build_demo(store)
         ids = add_enterprises(store, itertools.count(10000), extra)
         for n in range(PHOTOS):
             add_photo(store, ids[n], rng, PHOTO_BYTES)

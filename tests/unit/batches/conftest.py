@@ -167,15 +167,12 @@ def export_to(device: Device, out: Path, since: int | None = None) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A device store with the demo county, built once and copied per test."""
-    from ohinspect.demo import build_demo
+def demo_template() -> Path:
+    """A device store with the demo county, built once per session (tests/demo_store.py) and
+    copied per test."""
+    from tests.demo_store import demo_template as built
 
-    folder = tmp_path_factory.mktemp("demo") / "device"
-    store = Store.open(folder)
-    build_demo(store)
-    store.close()
-    return folder
+    return built()
 
 
 @pytest.fixture

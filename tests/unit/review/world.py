@@ -21,12 +21,10 @@ SUPERVISOR_ROLE = "supervisor"
 
 
 def build_demo_folder(folder: Path) -> Path:
-    from ohinspect.demo import build_demo
+    """The demo store in ``folder`` (a copy of the session's built one, tests/demo_store.py)."""
+    from tests.demo_store import demo_copy
 
-    store = Store.open(folder)
-    build_demo(store)
-    store.close()
-    return folder
+    return demo_copy(folder)
 
 
 def copy_store(demo: Path, folder: Path, *, new_device: bool) -> Store:
