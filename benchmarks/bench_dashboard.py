@@ -22,7 +22,11 @@ The sampling tasks' verdicts are stored (ohinspect/dashboards/verdicts.py). Repo
   (``compute_dashboard``) and each indicator alone.
 
 Wall-clock and CPU time: on a machine shared with other work the wall clock includes waiting
-for a core; quote the load average printed with the figures.
+for a core; quote the load average printed with the figures. The read connections are the
+store's own (page cache and memory map of ``READ_PRAGMAS``, ohinspect/store/engine.py). A
+cached store built before an index was added to migration 0008 lacks it: compare it with the
+models (alembic ``compare_metadata``, as tests/unit/test_migrations_match_models.py does) and
+delete the folder to rebuild it.
 """
 
 from __future__ import annotations

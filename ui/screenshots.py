@@ -77,6 +77,9 @@ def main(argv: list[str]) -> int:
         wait_for(qt_app, lambda: page.model.rowCount() > 0)
         for row, page_id in enumerate(spec.page_id for spec in page_specs()):
             app.window.nav.setCurrentRow(row)
+            for _ in range(5):   # the page asks for its data, then shows what came back
+                qt_app.processEvents()
+            wait_for(qt_app, lambda: not app.runner.busy())
             for _ in range(20):
                 qt_app.processEvents()
             app.window.grab().save(str(out / f"main_{page_id}.png"))

@@ -182,6 +182,10 @@ class TaskRunner(QObject):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
 
+    def busy(self) -> bool:
+        """Some work started here has not delivered its result to the GUI thread yet."""
+        return bool(self._pending)
+
     def wait_idle(self, msecs: int = 30_000) -> bool:
         """For tests and shutdown: wait for both pools to drain."""
         return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)

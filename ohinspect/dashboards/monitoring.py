@@ -136,7 +136,7 @@ def pass_rate_by_factor(session: Session, scope: Scope,
     """One figure per hazard factor code (module doc)."""
     found = determinations(session, scope) if found is None else found
     return _indicator(BY_FACTOR, found, "hazard_code",
-                      {d.hazard_code: hazard_name(d.hazard_code) for d in found})
+                      {code: hazard_name(code) for code in {d.hazard_code for d in found}})
 
 
 def pass_rate_by_industry(session: Session, scope: Scope,
@@ -145,9 +145,9 @@ def pass_rate_by_industry(session: Session, scope: Scope,
     found = determinations(session, scope) if found is None else found
     industries = load_industries()
     labels = {}
-    for d in found:
-        row = industries.get(d.section) if d.section else None
-        labels[d.section] = f"{d.section} {row.name}" if row else d.section
+    for section in {d.section for d in found}:
+        row = industries.get(section) if section else None
+        labels[section] = f"{section} {row.name}" if row else section
     return _indicator(BY_INDUSTRY, found, "section", labels)
 
 

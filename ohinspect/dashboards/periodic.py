@@ -8,12 +8,14 @@ report's date plus the interval lies before that day and ``never`` when there is
 lapsed share = (overdue + never) ÷ required. One figure per division one level below the
 jurisdiction, aggregated by SQL (GROUP BY division prefix): the employers come from the
 covering index ``ix_enterprise_employers`` and the last report of each employer and kind is a
-correlated MAX read from the covering index ``ix_periodic_report_live`` (enterprise_id, kind,
-deleted_at, report_date; both of migration 0008), compared with a cut-off date worked out once
-per class and kind in Python — the same arithmetic as ``due_dates.add_months``. The employers'
-subquery carries ``LIMIT -1`` (no limit) so SQLite does not flatten it into the aggregate: the
-aggregate names each last-report column twice, and flattened it ran each correlated MAX twice
-(4 instead of 2 index look-ups per employer; benchmarks/bench_dashboard.py).
+correlated look-up of the last entry of its range in the covering index
+``ix_periodic_report_live`` (enterprise_id, kind, deleted_at, report_date; both of migration
+0008), compared with a cut-off date worked out once per class and kind in Python — the same
+arithmetic as ``due_dates.add_months``. For speed over a province (benchmarks/
+bench_dashboard.py): the employers' subquery carries ``LIMIT -1`` (no limit) so SQLite does not
+flatten it into the aggregate, which names each last-report column twice and, flattened, ran
+each look-up twice; a look-up is made only when the employer's class owes that kind (a CASE,
+which SQLite evaluates lazily); and it is ORDER BY … LIMIT 1, not MAX (no aggregate to run).
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ def cutoff(as_of: date, months: int) -> date:
 
 
 def _last(kind: str, as_of: date) -> Any:
-    return (select(func.max(PeriodicReport.report_date))
+    """The employer's last live report date of ``kind`` up to ``as_of``: the last entry of its
+    range of the index (ORDER BY … LIMIT 1 runs no aggregate: cheaper than MAX per employer)."""
+    return (select(PeriodicReport.report_date)
             .where(PeriodicReport.enterprise_id == Enterprise.id, PeriodicReport.kind == kind,
                    PeriodicReport.deleted_at.is_(None), PeriodicReport.report_date <= as_of)
-            .scalar_subquery())
+            .order_by(PeriodicReport.report_date.desc()).limit(1).scalar_subquery())
 
 
 def _employers(session: Session, scope: Scope, overrides: Mapping[str, int] | None,
@@ -75,7 +79,8 @@ def _employers(session: Session, scope: Scope, overrides: Mapping[str, int] | No
     named = (Enterprise.name.label("name"),) if group is not None else ()
     sub = select(Enterprise.id.label("id"), *named, prefix.label("g"),
                  Enterprise.risk_class.label("cls"),
-                 *(_last(kind, scope.as_of).label(f"k{i}") for i, (kind, _) in enumerate(kinds))
+                 *(case((Enterprise.risk_class.in_(list(cuts)), _last(kind, scope.as_of)))
+                   .label(f"k{i}") for i, (kind, cuts) in enumerate(kinds))
                  ).where(*conds).limit(-1).subquery()
     return sub, kinds
 

@@ -7,6 +7,8 @@ device, and a tombstone instead of a hard delete. Ids are never reused or renumb
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -29,7 +31,16 @@ def utcnow() -> datetime:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A time-ordered UUID (version 7, RFC 9562 §5.7): 48 bits of Unix milliseconds, then 74
+    random bits. Ids made one after another sort together, so inserting a device's records —
+    and a supervisor importing thousands of them — appends to the end of every index keyed by
+    id instead of touching pages all over it (random version-4 ids did; see
+    benchmarks/bench_batch_import.py). Still globally unique without coordination."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = ((ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | (rand >> 68) << 64
+             | 0b10 << 62 | rand & 0x3FFF_FFFF_FFFF_FFFF)
+    return str(uuid.UUID(int=value))
 
 
 class UtcDateTime(TypeDecorator[datetime]):

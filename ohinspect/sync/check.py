@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ohinspect.store.models import RECORD_TYPES, OutboxEntry, SyncConflict, SyncPending
-from ohinspect.sync import local
+from ohinspect.store.serialize import content_hash
+from ohinspect.sync import merge_bulk as bulk
 from ohinspect.sync.protocol import TypeDigest
 
 
@@ -27,9 +28,9 @@ def local_digests(session: Session) -> dict[str, TypeDigest]:
         select(SyncConflict.record_type, SyncConflict.record_id)
         .where(SyncConflict.resolved_at.is_(None)))}
     out = {}
-    for name, model in RECORD_TYPES.items():
-        pairs = [(o.id, local.record_hash(o)) for o in session.scalars(select(model))
-                 if (name, o.id) not in waiting]
+    for name in RECORD_TYPES:   # Core rows, not ORM objects: this reads the whole store
+        pairs = [(row.values["id"], content_hash(row.payload))
+                 for row in bulk.all_rows(session, name) if (name, row.values["id"]) not in waiting]
         out[name] = digest_lines(pairs)
     return out
 

@@ -95,17 +95,26 @@ class Row:
     payload: dict[str, Any]
 
 
+def _rows(session: Session, record_type: str, ids: list[str] | None) -> Iterator[Row]:
+    """The records of one type as Core rows (no ORM objects): those of ``ids``, or all."""
+    model = RECORD_TYPES[record_type]
+    table = model.__table__  # type: ignore[attr-defined]
+    synced = [c.key for c in table.columns if c.key not in model.LOCAL_COLUMNS]
+    query = select(table) if ids is None else select(table).where(one_of(table.c.id, ids))
+    for r in session.execute(query).mappings():
+        values = {c.key: r[c] for c in table.columns}
+        yield Row(values, {k: to_jsonable(values[k]) for k in synced})
+
+
 def current_rows(session: Session, keys: Iterable[Key]) -> dict[Key, Row]:
-    found: dict[Key, Row] = {}
-    for record_type, ids in by_type(keys).items():
-        model = RECORD_TYPES[record_type]
-        table = model.__table__  # type: ignore[attr-defined]
-        synced = [c.key for c in table.columns if c.key not in model.LOCAL_COLUMNS]
-        for r in session.execute(select(table).where(one_of(table.c.id, ids))).mappings():
-            values = {c.key: r[c] for c in table.columns}
-            found[(record_type, values["id"])] = Row(
-                values, {k: to_jsonable(values[k]) for k in synced})
-    return found
+    return {(record_type, row.values["id"]): row
+            for record_type, ids in by_type(keys).items()
+            for row in _rows(session, record_type, ids)}
+
+
+def all_rows(session: Session, record_type: str) -> Iterator[Row]:
+    """Every record of ``record_type`` (the post-sync check's digest reads them all)."""
+    return _rows(session, record_type, None)
 
 
 def by_type(keys: Iterable[Key]) -> dict[str, list[str]]:

@@ -107,8 +107,8 @@ def test_a_new_standards_edition_makes_every_verdict_stale(
 
 def test_the_dashboard_queries_read_the_indexes_of_migration_0008(demo: Store) -> None:
     """Every statement of a province-wide dashboard, planned by SQLite: the period's
-    inspections, the live reports, the rectification items and the lab results' fingerprint
-    come from the indexes."""
+    inspections, the live reports, the rectification items, the 三同时 projects, their stages
+    and verifications, and the lab results' fingerprint come from the indexes."""
     statements: list[tuple[str, Any]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -130,5 +130,7 @@ def test_the_dashboard_queries_read_the_indexes_of_migration_0008(demo: Store) -
     for index in ("COVERING INDEX ix_inspection_period", "ix_periodic_report_live",
                   "COVERING INDEX ix_enterprise_employers",
                   "COVERING INDEX ix_rectification_item_period",
-                  "COVERING INDEX ix_lab_result_fingerprint"):
+                  "COVERING INDEX ix_lab_result_fingerprint", "COVERING INDEX ix_project_scope",
+                  "COVERING INDEX ix_project_stage_dates",
+                  "COVERING INDEX ix_inspection_verification"):
         assert index in found, index
