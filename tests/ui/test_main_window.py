@@ -81,8 +81,9 @@ def test_starting_a_stage_with_an_open_draft_resumes_it(qtbot, tmp_path: Path) -
         ctx = app.ctx
         with ctx.store.read() as session:
             inspections = list_inspections(session)
-        draft = next(i for i in inspections if i.locked_at is None)
-        signed = next(i for i in inspections if i.locked_at is not None)
+        stages = [i for i in inspections if i.project_id]   # 三同时 verifications, not audits
+        draft = next(i for i in stages if i.locked_at is None)
+        signed = next(i for i in stages if i.locked_at is not None)
         open_stage_verification(ctx, draft.project_id, draft.stage, app.window)
         qtbot.waitUntil(lambda: any(isinstance(w, VerificationFlow) and w.isVisible()
                                     for w in QApplication.topLevelWidgets()), timeout=10_000)
