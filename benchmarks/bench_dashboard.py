@@ -8,7 +8,7 @@ enterprises, 20,000 projects with 4 stages each, 100,000 inspections with 2 answ
 ``$OHINSPECT_BENCH_CACHE`` (default ``~/.cache/ohinspect-bench``).
 Run: ``.venv/bin/python -m benchmarks.bench_dashboard``.
 
-The sampling tasks' verdicts are stored (ohinspect/dashboards/verdicts.py). Reported:
+The sampling tasks' verdicts are stored (ohinspect/services/verdicts.py). Reported:
 
 * "verdicts stored" — every signed task's verdicts stored with ``refresh_verdicts``, the
   function the signing and lab-result services call in their unit of work: the time per task
@@ -47,7 +47,8 @@ from benchmarks.bench_overdue import MIX, timed
 from benchmarks.stores import store_dir
 from ohinspect.dashboards import (QUICK_GROUPS, Scope, compute_dashboard, coverage, inspectors,
                                   monitoring, monitoring_indicators, quick_indicators)
-from ohinspect.dashboards import periodic, rectification, verdicts
+from ohinspect.dashboards import periodic, rectification
+from ohinspect.services import verdicts
 from ohinspect.standards.divisions import load_divisions
 from ohinspect.store.base import new_id
 from ohinspect.store.database import Store

@@ -26,6 +26,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.store, self.settings, self.runner, self.actor = store, settings, runner, actor
         self._undo: list[UndoStep] = []
+        self._latest: dict[str, int] = {}   # read() ``latest`` name → number of its last read
         #: the device's secrets (ohinspect.sync.credentials.CredentialStore), once the Sync page
         #: has read the keyring: shared, so a password typed for this session when there is no
         #: keyring serves every screen that talks to the platform
@@ -49,12 +50,23 @@ class AppContext(QObject):
                         on_error=on_error, **kwargs)
 
     def read(self, query: Callable[..., Any], *args: Any,
-             on_done: Callable[[Any], None], **kwargs: Any) -> None:
-        """Run ``query(session, *args)`` on a read session off the GUI thread."""
+             on_done: Callable[[Any], None], latest: str | None = None, **kwargs: Any) -> None:
+        """Run ``query(session, *args)`` on a read session off the GUI thread. Reads run in a
+        pool and may finish out of order: with ``latest`` (a name for what is read, e.g. a
+        list being refreshed) only the last read started under that name is delivered, so an
+        older result never replaces a newer one."""
 
         def job() -> Any:
             with self.store.read() as session:
                 return query(session, *args, **kwargs)
+
+        if latest is not None:
+            number = self._latest[latest] = self._latest.get(latest, 0) + 1
+            deliver = on_done
+
+            def on_done(result: Any) -> None:
+                if self._latest[latest] == number:
+                    deliver(result)
 
         self.runner.run(job, on_done=on_done)
 

@@ -8,7 +8,7 @@ Issue 7 target "dashboard over 1,000,000 records opens in ≤ 1 s" (benchmarks/b
 
 * ``sampling_verdict`` / ``sampling_verdict_set`` — the stored verdicts of signed sampling tasks
   with the fingerprint of their inputs (derived data, never synced;
-  ohinspect/dashboards/verdicts.py), so the monitoring pass rate is a query, not an evaluation
+  ohinspect/services/verdicts.py), so the monitoring pass rate is a query, not an evaluation
   of every task of the period;
 * indexes on what the dashboard queries filter on (ohinspect/dashboards/*): the inspections of
   a period with their inspectors (covering: the rows, wide with the template snapshot, are not

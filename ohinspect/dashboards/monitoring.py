@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
-from ohinspect.dashboards import verdicts
+from ohinspect.services import verdicts
 from ohinspect.dashboards.model import (PERCENT, Column, DrillRow, Figure, Indicator, Scope,
                                         rate)
 from ohinspect.dashboards.targets import indicator_targets

@@ -393,7 +393,7 @@ def _lab(uow: UnitOfWork, spec: DemoTask, samples: dict[str, Sample]) -> None:
                 supersedes = wrong.id
             _result(uow, sample, rid, analyte, value, unit, lod,
                     spec.day + (4 if supersedes else 3), supersedes)
-    from ohinspect.dashboards.verdicts import refresh_verdicts
+    from ohinspect.services.verdicts import refresh_verdicts
     refresh_verdicts(uow.session, [task.id])  # as add_result does: the dashboards' verdicts
 
 

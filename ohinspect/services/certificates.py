@@ -122,9 +122,7 @@ def save_certificate_in(uow: UnitOfWork, enterprise_id: str, data: CertificateIn
         row = session.get(Certificate, certificate_id)
         if row is None or row.is_deleted or row.enterprise_id != enterprise_id:
             raise NotFoundError(tr("record.not_found", record_id=certificate_id))
-        changed_fields = sorted(k for k, v in clean.items() if getattr(row, k) != v)
-        for key, value in clean.items():
-            setattr(row, key, value)
+        changed_fields = row.assign(clean)
         uow.record(row, "institution.certificate.update", {"fields": changed_fields})
     else:
         row = Certificate(id=new_certificate_id or new_id(), enterprise_id=enterprise_id, **clean)

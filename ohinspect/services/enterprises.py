@@ -69,9 +69,7 @@ def update_enterprise(store: Store, actor: Actor, enterprise_id: str, data: Ente
                                                 tr("enterprise.error.deleted"))])
         before = EnterpriseInput.from_record(ent)
         clean = _checked(uow.session, data, enterprise_id)
-        changed_fields = sorted(k for k, v in clean.items() if getattr(ent, k) != v)
-        for key, value in clean.items():
-            setattr(ent, key, value)
+        changed_fields = ent.assign(clean)
         if changed_fields:
             uow.record(ent, "enterprise.update", {"fields": changed_fields})
         discard_in(uow.session, DRAFT_FORM, draft_key)

@@ -96,9 +96,7 @@ def update_header(store: Store, actor: Actor, inspection_id: str,
         insp = _load_writable(uow.session, inspection_id)
         before = InspectionHeader.from_record(insp)
         clean = _clean_header(header)
-        changed_fields = sorted(k for k, v in clean.items() if getattr(insp, k) != v)
-        for key in changed_fields:
-            setattr(insp, key, clean[key])
+        changed_fields = insp.assign(clean)
         if changed_fields:
             uow.record(insp, "inspection.header", {"fields": changed_fields})
         uow.commit()

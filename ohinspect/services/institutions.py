@@ -148,9 +148,7 @@ def save_staff_in(uow: UnitOfWork, enterprise_id: str, data: StaffInput, *,
     clean = validate_staff(data)
     if staff_id:
         row = staff_of(uow.session, enterprise_id, staff_id)
-        changed_fields = sorted(k for k, v in clean.items() if getattr(row, k) != v)
-        for key, value in clean.items():
-            setattr(row, key, value)
+        changed_fields = row.assign(clean)
         uow.record(row, "institution.staff.update", {"fields": changed_fields})
     else:
         row = StaffMember(id=new_staff_id or new_id(), enterprise_id=enterprise_id, **clean)

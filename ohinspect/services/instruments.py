@@ -140,9 +140,7 @@ def save_instrument_in(uow: UnitOfWork, enterprise_id: str, data: InstrumentInpu
         row = _instrument(session, instrument_id)
         if row.enterprise_id != enterprise_id:
             raise NotFoundError(tr("record.not_found", record_id=instrument_id))
-        changed_fields = sorted(k for k, v in clean.items() if getattr(row, k) != v)
-        for key, value in clean.items():
-            setattr(row, key, value)
+        changed_fields = row.assign(clean)
         uow.record(row, "institution.instrument.update", {"fields": changed_fields})
     else:
         row = Instrument(id=new_instrument_id or new_id(), enterprise_id=enterprise_id,

@@ -156,11 +156,8 @@ def import_results_csv(store: Store, actor: Actor, path: Path,
             new_ids.append(result.id)
         uow.audit("lab_result.import_file", RECORD, "",
                   {"file": path.name, "sha256": digest, "rows": len(rows), "imported": len(new_ids)})
-        from ohinspect.services.rectification_sampling import open_exceedances_for_samples_in
-        open_exceedances_for_samples_in(uow, [row.sample.id for row in rows if row.sample])
-        from ohinspect.dashboards.verdicts import refresh_verdicts, task_ids_of_samples
-        refresh_verdicts(session, task_ids_of_samples(session, [r.sample.id for r in rows
-                                                                if r.sample]))
+        from ohinspect.services.rectification_sampling import results_changed_in
+        results_changed_in(uow, [row.sample.id for row in rows if row.sample])  # items, verdicts
         uow.commit()
     reporter.progress(len(records), len(records))
     return OpResult(changed(RECORD, *new_ids), None, None, tuple(warnings))

@@ -65,9 +65,7 @@ def add_result(store: Store, actor: Actor, data: ResultInput, *,
                            **clean)
         uow.record(result, "lab_result.correct" if supersedes_id else "lab_result.add",
                    {"supersedes_id": supersedes_id} if supersedes_id else None)
-        from ohinspect.services.rectification_sampling import open_exceedances_for_samples_in
-        open_exceedances_for_samples_in(uow, [sample.id])
-        from ohinspect.dashboards.verdicts import refresh_verdicts, task_ids_of_samples
-        refresh_verdicts(session, task_ids_of_samples(session, [sample.id]))
+        from ohinspect.services.rectification_sampling import results_changed_in
+        results_changed_in(uow, [sample.id])  # exceedance items, stored verdicts
         uow.commit()
     return OpResult(changed(RECORD, result.id), result.id)

@@ -244,9 +244,7 @@ def update_project(store: Store, actor: Actor, project_id: str, data: ProjectInp
         project = _live(uow.session, project_id)
         before = ProjectInput.from_record(project)
         clean = _checked(uow.session, data)
-        changed_fields = sorted(k for k, v in clean.items() if getattr(project, k) != v)
-        for key, value in clean.items():
-            setattr(project, key, value)
+        changed_fields = project.assign(clean)
         if changed_fields:
             details: dict[str, Any] = {"fields": changed_fields}
             if "risk_class" in changed_fields and clean["risk_override_reason"]:
@@ -471,9 +469,7 @@ def save_stage(store: Store, actor: Actor, project_id: str, stage: str, data: St
         if record is None:
             record = ProjectStage(project_id=project_id, stage=stage)
         record.deleted_at = None
-        changed_fields = sorted(k for k, v in clean.items() if getattr(record, k) != v)
-        for key, value in clean.items():
-            setattr(record, key, value)
+        changed_fields = record.assign(clean)
         if before is None or changed_fields:
             details: dict[str, Any] = {"stage": stage, "fields": changed_fields}
             if clean["out_of_order_reason"]:

@@ -25,6 +25,7 @@ from ohinspect.i18n import catalogue
 from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.evaluation_results import TaskEvaluation
 from ohinspect.services.evaluation_samples import _name
+from ohinspect.services.verdicts import refresh_verdicts, task_ids_of_samples, verdict_rows
 from ohinspect.services.inspection_helpers import local_today
 from ohinspect.services.rectification_actions import RETEST_FAIL, RETEST_PASS, transition_in
 from ohinspect.services.rectification_core import (EVENT_RECORD, ITEM_RECORD, open_item_in,
@@ -44,15 +45,6 @@ def exceedance_item_id(task_id: str, post_id: str | None, hazard_code: str) -> s
     return str(uuid.uuid5(_NAMESPACE, f"{task_id}|{post_id or ''}|{hazard_code}"))
 
 
-def _verdicts(evaluation: TaskEvaluation) -> list[tuple[str | None, str, str, str]]:
-    """(post id, hazard code, outcome, reason) of every factor and noise verdict."""
-    noise_code = load_rectification_rules().noise_hazard_code
-    rows = [(f.post_id, f.hazard_code, f.outcome, f.verdict.reason) for f in evaluation.factors]
-    rows += [(n.post_id, noise_code, n.verdict.outcome, n.verdict.reason)
-             for n in evaluation.noise]
-    return rows
-
-
 def _opened_before(session: Session, task: SamplingTask, post: SamplingPost | None,
                     code: str) -> bool:
     """An item exists for this exceedance on a task that ``task`` amends (directly or not)."""
@@ -69,9 +61,10 @@ def _opened_before(session: Session, task: SamplingTask, post: SamplingPost | No
     return False
 
 
-def open_exceedances_in(uow: UnitOfWork, task_id: str,
-                        today: date | None = None) -> list[RectificationItem]:
-    """Open the missing items of a SIGNED task's 不符合 verdicts (no commit); idempotent."""
+def open_exceedances_in(uow: UnitOfWork, task_id: str, today: date | None = None,
+                        evaluation: TaskEvaluation | None = None) -> list[RectificationItem]:
+    """Open the missing items of a SIGNED task's 不符合 verdicts (no commit); idempotent.
+    ``evaluation``: the task's, when the caller worked it out already."""
     session = uow.session
     task = session.get(SamplingTask, task_id)
     if task is None or task.is_deleted or task.locked_at is None:
@@ -80,7 +73,9 @@ def open_exceedances_in(uow: UnitOfWork, task_id: str,
     today = today or local_today()
     zh = catalogue("zh_CN")  # the items are documents: Chinese whatever the screen language
     opened = []
-    for post_id, code, outcome, reason in _verdicts(evaluate_task(session, task_id)):
+    if evaluation is None:
+        evaluation = evaluate_task(session, task_id)
+    for post_id, code, outcome, reason in verdict_rows(evaluation):
         if outcome not in rules.exceeds:
             continue
         item_id = exceedance_item_id(task_id, post_id, code)
@@ -125,7 +120,7 @@ def retest_outcome(session: Session, item: RectificationItem, task_id: str) -> b
                                 task=number))
     if problems:
         raise ValidationError(problems)
-    outcomes = [outcome for _, code, outcome, _ in _verdicts(evaluate_task(session, task.id))
+    outcomes = [outcome for _, code, outcome, _ in verdict_rows(evaluate_task(session, task.id))
                 if code == item.hazard_code]
     if any(o in rules.exceeds for o in outcomes):
         return False
@@ -149,12 +144,18 @@ def record_retest(store: Store, actor: Actor, item_id: str, task_id: str, *, rol
     return OpResult(changed(ITEM_RECORD, item_id) | changed(EVENT_RECORD), item_id)
 
 
-def open_exceedances_for_samples_in(uow: UnitOfWork, sample_ids: list[str],
-                                    today: date | None = None) -> list[RectificationItem]:
-    """The hook of the lab-result services: the exceedances of the signed tasks these samples
-    belong to (new results may turn a verdict into 不符合)."""
-    from ohinspect.store.models import Sample
-
-    task_ids = sorted(set(uow.session.scalars(select(Sample.task_id).where(
-        Sample.id.in_(sample_ids))))) if sample_ids else []
-    return [item for task_id in task_ids for item in open_exceedances_in(uow, task_id, today)]
+def results_changed_in(uow: UnitOfWork, sample_ids: list[str],
+                       today: date | None = None) -> list[RectificationItem]:
+    """The hook of the lab-result services (no commit): new results may change the verdicts of
+    the signed tasks these samples belong to — open the items of their exceedances and store
+    their verdicts again (ohinspect/services/verdicts.py), each task evaluated once."""
+    session = uow.session
+    task_ids = task_ids_of_samples(session, sample_ids)
+    signed = session.scalars(select(SamplingTask.id).where(
+        SamplingTask.id.in_(task_ids), SamplingTask.locked_at.is_not(None),
+        SamplingTask.deleted_at.is_(None))).all() if task_ids else []
+    evaluations = {task_id: evaluate_task(session, task_id) for task_id in signed}
+    opened = [item for task_id in signed
+              for item in open_exceedances_in(uow, task_id, today, evaluations[task_id])]
+    refresh_verdicts(session, task_ids, evaluations)
+    return opened

@@ -17,10 +17,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ohinspect.dashboards.verdicts import refresh_verdicts
+from ohinspect.services.verdicts import refresh_verdicts
 from ohinspect.errors import ValidationError
 from ohinspect.i18n import tr
 from ohinspect.services.sampling_checks import Form, load_field_checks, local_day
+from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.rectification_sampling import open_exceedances_in
 from ohinspect.services.sampling_tasks import (ATTACHMENT_RECORD, CUSTODY_RECORD,
                                                SIGNATURE_KIND, SIGNATURE_MEDIA_TYPE,
@@ -186,8 +187,9 @@ def sign_task_in(uow: UnitOfWork, task: SamplingTask, sampler_png: bytes | None,
         uow.record(task, "sampling.task.sign", {"escort_refused": task.escort_refused,
                                                 "escort_witness": task.escort_witness,
                                                 "records": records})
-    open_exceedances_in(uow, task.id, local_day(uow.now))  # 不符合 verdicts: rectification items
-    refresh_verdicts(session, [task.id])  # the verdicts the dashboards read
+    evaluation = evaluate_task(session, task.id)  # once, for both:
+    open_exceedances_in(uow, task.id, local_day(uow.now), evaluation)  # 不符合: items
+    refresh_verdicts(session, [task.id], {task.id: evaluation})  # what the dashboards read
 
 
 def sign_task(store: Store, actor: Actor, task_id: str, sampler_png: bytes,

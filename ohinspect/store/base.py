@@ -86,6 +86,14 @@ class SyncMixin:
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    def assign(self, values: dict[str, Any]) -> list[str]:
+        """Set the fields of ``values``; returns the names of those whose value changed,
+        sorted (what an update's audit entry lists)."""
+        changed = sorted(k for k, v in values.items() if getattr(self, k) != v)
+        for key in changed:
+            setattr(self, key, values[key])
+        return changed
+
     def apply_defaults(self) -> None:
         """Fill unset attributes from their column defaults now rather than at flush, so the
         payload written to the outbox equals what the row will hold."""

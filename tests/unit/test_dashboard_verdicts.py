@@ -1,4 +1,4 @@
-"""Stored verdicts of the monitoring pass rate (ohinspect/dashboards/verdicts.py, migration 0008):
+"""Stored verdicts of the monitoring pass rate (ohinspect/services/verdicts.py, migration 0008):
 equal to evaluate_task's, stale when a lab result arrives by another path than the services, and
 the dashboard's queries read the indexes of migration 0008."""
 
@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from ohinspect.dashboards import Scope, compute_dashboard, verdicts
+from ohinspect.dashboards import Scope, compute_dashboard
+from ohinspect.services import verdicts
 from ohinspect.demo.projects import REFERENCE_DATE
 from ohinspect.services.evaluation import evaluate_task
 from ohinspect.services.lab_results import pick_current

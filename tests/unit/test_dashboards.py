@@ -160,15 +160,18 @@ def test_cutoff_is_the_last_overdue_report_date(months: int) -> None:
 def test_stored_verdicts_follow_a_corrected_lab_result(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Verdicts are stored per task, and worked out again when the task's records change
     (here: the benzene results corrected to well under PC-TWA 3 mg/m³)."""
-    from ohinspect.dashboards import verdicts
+    from ohinspect.services import verdicts
     from ohinspect.services.lab_results import pick_current
     from ohinspect.services.lab_results_manual import ResultInput, add_result
     from ohinspect.store.models import LabResult
 
-    calls: list[str] = []
+    from ohinspect.services import rectification_sampling
+
+    calls: list[str] = []   # every evaluation, by the dashboard or by the lab-result hook
     real = verdicts.evaluate_task
-    monkeypatch.setattr(verdicts, "evaluate_task",
-                        lambda s, tid: calls.append(tid) or real(s, tid))
+    for module in (verdicts, rectification_sampling):
+        monkeypatch.setattr(module, "evaluate_task",
+                            lambda s, tid: calls.append(tid) or real(s, tid))
     with store.read() as s:
         before = compute_dashboard(s, YEAR).indicator("monitoring_factor").figure("chem.benzene")
         first = len(calls)
@@ -180,7 +183,7 @@ def test_stored_verdicts_follow_a_corrected_lab_result(store, monkeypatch) -> No
     for r in results.values():
         add_result(store, store.actor("lab"), ResultInput(r.sample_id, "chem.benzene", 0.2),
                    supersedes_id=r.id)
-    assert len(calls) == first + len(results)  # each correction stores its task's verdicts
+    assert len(calls) == first + len(results)  # each correction: its task evaluated once
     with store.read() as s:
         after = compute_dashboard(s, YEAR).indicator("monitoring_factor").figure("chem.benzene")
     assert len(calls) == first + len(results)  # the dashboard reads them: none evaluated

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDateEdit,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
+                               QPushButton, QRadioButton, QTableWidget,
                                QVBoxLayout, QWidget)
 
 from ohinspect.errors import ValidationError
@@ -20,6 +20,7 @@ from ohinspect.store.models.review import DECISIONS
 from ui.context import AppContext
 from ui.review.photos import PhotoStrip
 from ui.review.records import PDF_KINDS, open_record, render_pdf
+from ui.review.table_rows import fill_rows
 from ui.tasks import if_alive, user_message
 from ui.widgets.inputs import NotesEdit
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
@@ -46,7 +47,6 @@ class QueueTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.items: list[ReviewItem] = []
-        self._reads = 0   # the latest queue read; an older one finishing later is dropped
         self.jurisdiction = QLineEdit()
         self.jurisdiction.setPlaceholderText("6210")
         self.author = QLineEdit()
@@ -142,28 +142,19 @@ class QueueTab(QWidget):
         self._read("")
 
     def _read(self, note: str) -> None:
-        """Read the queue in the background. Reads may finish out of order (a refresh from
-        showing the page, then one after a decision): only the latest one is shown, so a stale
-        list never replaces a newer one nor clears the "decision saved" message."""
-        self._reads += 1
-        self.ctx.read(review_queue, self.filters(),
-                      on_done=lambda items, n=self._reads: self._rows(items, note, n))
+        """Read the queue in the background; only the latest read is shown (a refresh from
+        showing the page may finish after the one that follows a decision: its stale list
+        would replace the new one and clear the "decision saved" message)."""
+        self.ctx.read(review_queue, self.filters(), on_done=lambda items: self._rows(items, note),
+                      latest=f"review.queue.{id(self)}")
 
     @if_alive
-    def _rows(self, items: list[ReviewItem], note: str = "", read: int = 0) -> None:
-        if read != self._reads:
-            return
+    def _rows(self, items: list[ReviewItem], note: str = "") -> None:
         current = self.current()
         self.items = items
-        self.table.setRowCount(len(items))
-        for r, item in enumerate(items):
-            values = (item.day.isoformat(), tr(f"review.kind.{item.kind}"), item.title,
-                      item.enterprise, item.division_code, item.author, decision_label(item))
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                self.table.setItem(r, c, cell)
-        self.table.resizeColumnsToContents()
+        fill_rows(self.table, [(item.day.isoformat(), tr(f"review.kind.{item.kind}"), item.title,
+                                item.enterprise, item.division_code, item.author,
+                                decision_label(item)) for item in items])
         for c in (2, 3):   # long findings and unit names are elided (full text in the tooltip)
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), TEXT_COLUMN_PX))
         self.count.setText(tr("rev_ui.count", count=len(items)))

@@ -6,7 +6,7 @@ reason — and "Open correction" on the screen that edits it (ui/review/correcti
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QVBoxLayout, QWidget)
 
 from ohinspect.errors import ValidationError
 from ohinspect.i18n import tr
@@ -15,6 +15,7 @@ from ohinspect.services.review_rules import CLOSURE_KIND
 from ohinspect.store.changes import OpResult
 from ui.context import AppContext
 from ui.review.corrections import open_correction
+from ui.review.table_rows import fill_rows
 from ui.tasks import if_alive, user_message
 from ui.widgets.messages import ERROR_STYLE, NOTE_STYLE, OK_STYLE, MessageLabel
 
@@ -62,23 +63,16 @@ class ReturnedTab(QWidget):
         self._selected()
 
     def refresh(self) -> None:
-        self.ctx.read(returned_to_me, self.ctx.actor.user, on_done=self._rows)
+        self.ctx.read(returned_to_me, self.ctx.actor.user, on_done=self._rows,
+                      latest=f"review.returned.{id(self)}")
 
     @if_alive
     def _rows(self, items: list[ReturnedItem], note: str = "") -> None:
         self.items = items
         self.empty.setVisible(not items)
-        self.table.setRowCount(len(items))
-        for r, item in enumerate(items):
-            d = item.decision
-            values = (d.decided_at.astimezone().strftime("%Y-%m-%d"),
-                      tr(f"review.kind.{item.kind}"), item.title, d.reviewer, d.comments,
-                      correction_label(item))
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                self.table.setItem(r, c, cell)
-        self.table.resizeColumnsToContents()
+        fill_rows(self.table, [(i.decision.decided_at.astimezone().strftime("%Y-%m-%d"),
+                                tr(f"review.kind.{i.kind}"), i.title, i.decision.reviewer,
+                                i.decision.comments, correction_label(i)) for i in items])
         self.table.setColumnWidth(2, min(self.table.columnWidth(2), TITLE_WIDTH))
         if items:
             self.table.selectRow(max(0, min(self.table.currentRow(), len(items) - 1)))
@@ -113,7 +107,8 @@ class ReturnedTab(QWidget):
         done = tr("rev_ui.returned.reopened" if item.kind == CLOSURE_KIND
                   else "rev_ui.returned.started")
         self.ctx.read(returned_to_me, self.ctx.actor.user,
-                      on_done=lambda items: self._rows(items, done))
+                      on_done=lambda items: self._rows(items, done),
+                      latest=f"review.returned.{id(self)}")
         open_correction(self.ctx, item, str(result.record_id), self)
 
     def open_correction(self) -> None:

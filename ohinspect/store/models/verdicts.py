@@ -6,7 +6,7 @@ one post (noise: one post) of a signed task, exactly as
 :func:`ohinspect.services.evaluation.evaluate_task` works it out (GBZ 2.1-2019 / GBZ 2.2-2007);
 :class:`SamplingVerdictSet` holds, per task, the fingerprint of the inputs the verdicts were
 worked out from, so a stale set is found by one query and recomputed
-(:mod:`ohinspect.dashboards.verdicts`). Never synced, never audited (no SyncMixin): every device
+(:mod:`ohinspect.services.verdicts`). Never synced, never audited (no SyncMixin): every device
 rebuilds the same rows from the same records.
 """
 

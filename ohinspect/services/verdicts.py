@@ -1,4 +1,5 @@
-"""Stored verdicts of signed sampling tasks — derived data the monitoring pass rate reads
+"""Verdicts of signed sampling tasks as rows (:func:`verdict_rows`, also what rectification
+items are opened from), and stored — derived data the monitoring pass rate reads
 (issue 7 target "dashboard over 1,000,000 records opens in ≤ 1 s"; tables of migration 0008,
 models in ohinspect/store/models/verdicts.py).
 
@@ -29,7 +30,7 @@ only those (:func:`store_verdicts`), so the cost is paid once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from ohinspect.paths import resources_dir
 from ohinspect.services.evaluation import evaluate_task
+from ohinspect.services.evaluation_results import TaskEvaluation
 from ohinspect.services.rectification_rules import load_rectification_rules
 from ohinspect.standards.limits import (CHEMICALS_FILE, DUSTS_FILE, GRADING_RESOURCE,
                                         JUDGEMENT_RESOURCE, NOISE_RESOURCE)
@@ -90,19 +92,30 @@ def outer_join_sets(stmt: Any) -> Any:
     return stmt.outerjoin(SamplingVerdictSet, SamplingVerdictSet.task_id == SamplingTask.id)
 
 
-def task_verdicts(session: Session, task_id: str) -> list[Verdict]:
-    """The verdicts of one task, worked out now (evaluate_task's factors, then its noise)."""
-    evaluation = evaluate_task(session, task_id)
+def verdict_rows(evaluation: TaskEvaluation) -> list[tuple[str | None, str, str, str]]:
+    """(post id, hazard code, outcome, reason) of every factor verdict, then every noise
+    verdict, in the evaluation's order (the noise factor under its catalogue code)."""
     noise = load_rectification_rules().noise_hazard_code
-    out: list[Verdict] = [(f.post_id, f.hazard_code, f.outcome) for f in evaluation.factors]
-    out += [(n.post_id, noise, n.verdict.outcome) for n in evaluation.noise]
-    return out
+    rows = [(f.post_id, f.hazard_code, f.outcome, f.verdict.reason) for f in evaluation.factors]
+    rows += [(n.post_id, noise, n.verdict.outcome, n.verdict.reason) for n in evaluation.noise]
+    return rows
 
 
-def refresh_verdicts(session: Session, task_ids: Iterable[str]) -> dict[str, list[Verdict]]:
+def task_verdicts(session: Session, task_id: str,
+                  evaluation: TaskEvaluation | None = None) -> list[Verdict]:
+    """The verdicts of one task (``evaluation``: already worked out by the caller)."""
+    done = evaluation if evaluation is not None else evaluate_task(session, task_id)
+    return [(post, code, outcome) for post, code, outcome, _ in verdict_rows(done)]
+
+
+def refresh_verdicts(session: Session, task_ids: Iterable[str],
+                     evaluations: Mapping[str, TaskEvaluation] | None = None
+                     ) -> dict[str, list[Verdict]]:
     """Work out and store again the verdicts of these tasks in ``session``'s transaction (no
-    commit); a task that is not signed, deleted or unknown keeps none. Returns the verdicts
-    stored per signed task."""
+    commit); a task that is not signed, deleted or unknown keeps none. ``evaluations``: those
+    the caller worked out in this transaction already (signing). Returns the verdicts stored
+    per signed task."""
+    known = evaluations or {}
     ids = sorted(set(task_ids))
     out: dict[str, list[Verdict]] = {}
     session.flush()  # the unit of work's pending changes are part of the inputs
@@ -115,7 +128,7 @@ def refresh_verdicts(session: Session, task_ids: Iterable[str]) -> dict[str, lis
             SamplingTask.deleted_at.is_(None))).all()
         rows: list[dict[str, Any]] = []
         for task_id, _ in signed:
-            out[task_id] = task_verdicts(session, task_id)
+            out[task_id] = task_verdicts(session, task_id, known.get(task_id))
             rows += [{"task_id": task_id, "seq": n, "post_id": post, "hazard_code": code,
                       "outcome": outcome} for n, (post, code, outcome) in enumerate(out[task_id])]
         if signed:
