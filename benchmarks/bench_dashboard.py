@@ -8,7 +8,10 @@ enterprises, 20,000 projects with 4 stages each, 100,000 inspections with 2 answ
 ``$OHINSPECT_BENCH_CACHE`` (default ``~/.cache/ohinspect-bench``).
 Run: ``.venv/bin/python -m benchmarks.bench_dashboard``.
 
-The sampling tasks' verdicts are stored (ohinspect/services/verdicts.py). Reported:
+The sampling tasks' verdicts are stored (ohinspect/services/verdicts.py); the tallies of periodic
+reports, inspections and rectification items (ohinspect/services/tallies.py) are kept by the
+triggers of migration 0010 as the bulk inserts go in (or filled by that migration when it
+upgrades a store cached before it). Reported:
 
 * "verdicts stored" — every signed task's verdicts stored with ``refresh_verdicts``, the
   function the signing and lab-result services call in their unit of work: the time per task
@@ -24,9 +27,9 @@ The sampling tasks' verdicts are stored (ohinspect/services/verdicts.py). Report
 Wall-clock and CPU time: on a machine shared with other work the wall clock includes waiting
 for a core; quote the load average printed with the figures. The read connections are the
 store's own (page cache and memory map of ``READ_PRAGMAS``, ohinspect/store/engine.py). A
-cached store built before an index was added to migration 0008 lacks it: compare it with the
-models (alembic ``compare_metadata``, as tests/unit/test_migrations_match_models.py does) and
-delete the folder to rebuild it.
+cached store built before an index was added to an existing migration (0008, 0010) lacks it:
+compare it with the models (alembic ``compare_metadata``, as
+tests/unit/test_migrations_match_models.py does) and delete the folder to rebuild it.
 """
 
 from __future__ import annotations

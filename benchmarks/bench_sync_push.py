@@ -11,8 +11,10 @@ random ``--photo-kb`` KiB file (TIFF: stored as is) — built once and cached ne
 benchmark stores, copied for each run. The platform: ``ohinspect platform serve`` in its own
 process on a fresh PostgreSQL database, its blob directory in the run's temporary directory
 (tests/integration/platform_server.py). Timed: one
-``run_sync`` (in this process, as the app runs it) from enrolled to done — photos, pushes, pull
-and post-sync check.
+``run_sync`` (in this process, as the app runs it) from enrolled to done — photos (the records
+are pushed at the same time; attachment records once their files are up), pull and post-sync
+check — and the CPU seconds of this process, the server and its PostgreSQL backends (a shared
+machine disturbs them far less than wall-clock).
 
 The reference ("plain bulk HTTP upload"): the same bytes — each photo as one PUT, the records
 as request bodies of the size the client's batches had — sent with httpx over one keep-alive
@@ -35,7 +37,7 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from benchmarks.stores import CACHE
@@ -162,9 +164,12 @@ def main() -> None:
             try:
                 enroll(store, creds, server.url, "bench", "pw")
                 clock = PhaseClock()
+                assert server.process is not None
+                before = _cpu(db, server.process.pid)
                 started = time.perf_counter()
                 report = run_sync(store, creds, server.url, clock)
                 seconds = time.perf_counter() - started
+                cpu = [b - a for a, b in zip(before, _cpu(db, server.process.pid))]
                 phases = clock.durations(started + seconds)
                 photos = _photos(store)
             finally:
@@ -181,18 +186,45 @@ def main() -> None:
           f"{photo_bytes / 1e6:.0f} MB; record JSON {record_bytes / 1e6:.1f} MB)")
     print(f"sync                {seconds:.1f} s: {report.pushed / seconds:.0f} records/s, "
           f"{sync_mbs:.1f} MB/s")
-    print("  of which          " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+    names = {"uploading": "photos (records pushed meanwhile)", "pushing": "records left",
+             "pulling": "pull", "checking": "post-sync check"}
+    print("  of which          " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in phases.items()))
     upload, push = phases.get("uploading", 0.0), phases.get("pushing", 0.0)
     if upload:
         print(f"  photos            {photo_bytes / 1e6 / upload:.1f} MB/s "
               f"(ratio {photo_bytes / 1e6 / upload / ref_mbs:.2f})")
     if push:
-        print(f"  records           {report.pushed / push:.0f} records/s while pushing")
+        print(f"  records left      {push:.1f} s after the photos were up")
+    print(f"CPU                 client {cpu[0]:.1f} s, server {cpu[1]:.1f} s, PostgreSQL "
+          f"{cpu[2]:.1f} s (less disturbed by other work than wall-clock)")
     print(f"plain HTTP upload   {reference:.1f} s: {ref_mbs:.1f} MB/s "
           "(same bytes, uvicorn app that discards them)")
     print(f"ratio               {sync_mbs / ref_mbs:.2f} (goal ≥ 0.5)")
     print("load average        " + " ".join(f"{x:.2f}" for x in os.getloadavg())
           + f" ({os.cpu_count()} cores; client, server and PostgreSQL on this machine)")
+
+
+def _cpu(db_url: str, server_pid: int) -> tuple[float, float, float]:
+    """CPU seconds used so far by this process, the server process and the PostgreSQL
+    backends serving the run's database (the server's pool keeps its connections open)."""
+    engine = create_engine(db_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            pids = list(conn.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")))
+    finally:
+        engine.dispose()
+    return time.process_time(), _proc_cpu(server_pid), sum(_proc_cpu(p) for p in pids)
+
+
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of ``pid`` from /proc (0 when it is gone or not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _batch_bodies(db_url: str) -> list[bytes]:

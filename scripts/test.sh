@@ -3,7 +3,7 @@
 # Debian packages (scripts/system-deps.sh test), .venv with `pip install -e '.[dev]'`, a
 # PostgreSQL server (scripts/pg-ensure.sh: the local one, else a throwaway cluster that is
 # stopped on exit), the desktop bundle when its tests run (scripts/build.sh --if-stale), then
-# `python -m pytest ARGS...` with QT_QPA_PLATFORM=offscreen.
+# `python -m pytest -n 2 ARGS...` (pytest-xdist workers) with QT_QPA_PLATFORM=offscreen.
 # pytest's exit code 5 (no tests collected) is turned into a failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,8 +41,15 @@ needs_bundle() {
 }
 if needs_bundle "$@"; then ./scripts/build.sh --if-stale; fi
 
+# Tests on OHINSPECT_TEST_WORKERS pytest-xdist workers (default 2: many tests wait on servers
+# and subprocesses); 0 runs them in this one process. An explicit -n in the arguments wins.
+workers=(-n "${OHINSPECT_TEST_WORKERS:-2}")
+for a; do
+    case "$a" in -n | -n* | --numprocesses* | no:xdist) workers=() ;; esac
+done
+
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest "${workers[@]}" "$@" || status=$?
 if [[ $status -eq 5 ]]; then
     echo "test: pytest collected no tests (exit 5): treating that as a failure" >&2
     exit 1

@@ -194,24 +194,30 @@ def import_batch(store: Store, actor: Actor, path: Path, *, allow_outside: bool 
                  reporter: Reporter | None = None) -> ImportSummary:
     """Import one batch file; raises :class:`BatchRefused` (nothing changed) or returns what
     it brought."""
-    limits = load_limits()
-    reporter = reporter or Reporter()
     staging = store.data_dir / STAGING_DIR / uuid.uuid4().hex
     try:
-        with _no_cycle_collection(), store.read() as session:
-            staged = stage_batch(path, session, staging, limits, reporter)
-            records = read_records(staged, limits, reporter)
-            _check_blobs(store, staged, records)
-            outside = _check_jurisdiction(session, staged, records, allow_outside)
-        m = staged.manifest
-        summary = ImportSummary(path, m.batch_id, m.device_id, m.author)
-        reporter.check()
+        # collection resumes once _import has returned: its records are freed by then, so
+        # the collector does not scan thousands of them for nothing
         with _no_cycle_collection():
-            _commit(store, actor, staged, records, outside, summary)
-        return summary
+            return _import(store, actor, path, staging, allow_outside, reporter or Reporter())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         try:
             staging.parent.rmdir()  # only if no other import is using it
         except OSError:
             pass
+
+
+def _import(store: Store, actor: Actor, path: Path, staging: Path, allow_outside: bool,
+            reporter: Reporter) -> ImportSummary:
+    limits = load_limits()
+    with store.read() as session:
+        staged = stage_batch(path, session, staging, limits, reporter)
+        records = read_records(staged, limits, reporter)
+        _check_blobs(store, staged, records)
+        outside = _check_jurisdiction(session, staged, records, allow_outside)
+    m = staged.manifest
+    summary = ImportSummary(path, m.batch_id, m.device_id, m.author)
+    reporter.check()
+    _commit(store, actor, staged, records, outside, summary)
+    return summary

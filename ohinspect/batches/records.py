@@ -10,7 +10,8 @@ only its author knows) refuses the batch, as does any column this app does not k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -23,13 +24,15 @@ from ohinspect.batches.reader import StagedBatch
 from ohinspect.progress import Reporter
 from ohinspect.store.migrations import head_revision
 from ohinspect.store.models import RECORD_TYPES
-from ohinspect.store.serialize import content_hash
+from ohinspect.store.serialize import canonical_json_parsed, content_hash
 from ohinspect.sync.local import value_parsers
-from ohinspect.sync.protocol import Change
+from ohinspect.sync.merge import CheckedChange
+from ohinspect.sync.merge_bulk import tuple_getter
 
 LINE_KEYS = frozenset({"record_type", "id", "hash", "seq", "payload"})
 #: lines between two looks at the Cancel button
 CHECK_EVERY = 1000
+_NONE = type(None)
 
 
 @lru_cache(maxsize=None)
@@ -52,23 +55,84 @@ def synced_columns(record_type: str) -> dict[str, tuple[tuple[type, ...], bool, 
     return columns
 
 
-def _values_ok(record_type: str, payload: dict[str, Any]) -> bool:
-    """Each value has its column's type, and dates and timestamps parse (one pass: this runs
-    for every record of every batch)."""
-    for key, (kinds, nullable, parse) in synced_columns(record_type).items():
-        value = payload[key]
-        if value is None:
-            if not nullable:
-                return False
-        elif kinds and (not isinstance(value, kinds) or (isinstance(value, bool)
-                                                          and bool not in kinds)):
+def _value_ok(kinds: tuple[type, ...], nullable: bool, parse: Any, value: Any) -> bool:
+    """The value has its column's type, and a date or timestamp parses."""
+    if value is None:
+        return nullable
+    if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
+        return False
+    if parse is not None:
+        try:
+            parse(value)
+        except (ValueError, OverflowError):  # not a date; out of range once made UTC
             return False
-        elif parse is not None:
-            try:
-                parse(value)
-            except (ValueError, OverflowError):  # not a date; out of range once made UTC
-                return False
     return True
+
+
+#: the types ``json.loads`` makes
+_JSON_TYPES = frozenset({str, int, float, bool, list, dict, _NONE})
+#: type patterns remembered per record type (a hostile batch cannot grow the memory)
+MAX_SIGNATURES = 256
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """How the payloads of one record type are checked and turned into column values, worked
+    out once: this runs for every record of every batch. ``allowed`` holds, per column, the
+    exact JSON types its value may have; the types of a payload's values form its signature,
+    and a signature once seen to pass is remembered (``passed``), so most records cost one
+    set look-up. ``parsed`` are the dates and timestamps, parsed once into the column values
+    the merge writes."""
+
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    allowed: tuple[frozenset[type], ...]
+    passed: set[tuple[type, ...]]
+    parsed: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+@lru_cache(maxsize=None)
+def _checks(record_type: str) -> _Checks:
+    allowed = []
+    for kinds, nullable, _ in synced_columns(record_type).values():
+        exact = frozenset(kinds) if kinds else _JSON_TYPES - {_NONE}
+        allowed.append(exact | {_NONE} if nullable else exact)
+    return _Checks(tuple_getter(list(synced_columns(record_type))), tuple(allowed), set(),
+                   tuple((key, parse) for key, (_, _, parse) in synced_columns(record_type).items()
+                         if parse is not None))
+
+
+def _types_pass(checks: _Checks, payload: dict[str, Any]) -> bool:
+    """Every value has one of its column's exact JSON types (a sufficient condition: what
+    fails it is looked at again with ``isinstance``)."""
+    signature = tuple(map(type, checks.values(payload)))
+    if signature in checks.passed:
+        return True
+    if not all(t in allowed for t, allowed in zip(signature, checks.allowed)):
+        return False
+    if len(checks.passed) < MAX_SIGNATURES:
+        checks.passed.add(signature)
+    return True
+
+
+def column_values(record_type: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The column values of ``payload`` (as ``ohinspect.sync.local.row_values`` makes them),
+    or None when a value does not have its column's type or a date or timestamp does not
+    parse. Checked and converted in one pass: each date is parsed once. The exact-type look
+    (what ``json.loads`` makes) decides for almost every record; only a payload it does not
+    pass is looked at column by column with ``isinstance``, which decides."""
+    checks = _checks(record_type)
+    if not _types_pass(checks, payload) and not all(
+            _value_ok(*spec, payload[key]) for key, spec in synced_columns(record_type).items()):
+        return None
+    values = dict(payload)
+    try:
+        for key, parse in checks.parsed:
+            raw = values[key]
+            if raw is not None:
+                values[key] = parse(raw)
+    except (ValueError, OverflowError):  # not a date; out of range once made UTC
+        return None
+    return values
 
 
 def _lines(staged: StagedBatch, limits: BatchLimits) -> Iterator[tuple[int, bytes]]:
@@ -77,38 +141,44 @@ def _lines(staged: StagedBatch, limits: BatchLimits) -> Iterator[tuple[int, byte
         while line := fh.readline(limits.max_record_bytes + 1):
             n += 1
             if len(line) > limits.max_record_bytes:
-                raise BatchRefused("json_too_large", part=f"{RECORDS}:{n}", size=len(line),
+                raise BatchRefused("json_too_large", part=_where(n), size=len(line),
                                    limit=limits.max_record_bytes)
             yield n, line
+
+
+def _where(n: int) -> str:
+    return f"{RECORDS}:{n}"
 
 
 @dataclass
 class BatchRecords:
     """The checked records, and the exporting device's change number of each version."""
 
-    changes: list[Change] = field(default_factory=list)
+    changes: list[CheckedChange] = field(default_factory=list)
     seqs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def _change(raw: Any, where: str, staged: StagedBatch) -> Change:
-    if (not isinstance(raw, dict) or raw.keys() != LINE_KEYS or not isinstance(raw["seq"], int)
-            or isinstance(raw["seq"], bool)):
-        raise BatchRefused("record_invalid", where=where)
-    record_type, payload = raw["record_type"], raw["payload"]
-    if record_type not in RECORD_TYPES:
-        raise BatchRefused("record_type_unknown", where=where, record_type=str(record_type)[:40])
-    if not isinstance(payload, dict) or payload.get("id") != raw["id"] or not isinstance(raw["id"], str):
-        raise BatchRefused("record_invalid", where=where)
-    if content_hash(payload) != raw["hash"]:
-        raise BatchRefused("hash_mismatch", name=where)
-    m = staged.manifest
+def _change(raw: Any, n: int, staged: StagedBatch) -> CheckedChange:
+    if (type(raw) is not dict or raw.keys() != LINE_KEYS or type(raw["seq"]) is not int):
+        raise BatchRefused("record_invalid", where=_where(n))
+    record_type, payload, record_id = raw["record_type"], raw["payload"], raw["id"]
+    if type(record_type) is not str or record_type not in RECORD_TYPES:  # a list: unhashable
+        raise BatchRefused("record_type_unknown", where=_where(n),
+                           record_type=str(record_type)[:40])
+    if type(payload) is not dict or type(record_id) is not str or payload.get("id") != record_id:
+        raise BatchRefused("record_invalid", where=_where(n))
     digest = raw["hash"]
+    if hashlib.sha256(canonical_json_parsed(payload).encode("utf-8")).hexdigest() != digest:
+        raise BatchRefused("hash_mismatch", name=_where(n))
+    m = staged.manifest
     if payload.keys() != synced_columns(record_type).keys():
-        payload = _older_filled(record_type, payload, m.schema_revision, where)
+        payload = _older_filled(record_type, payload, m.schema_revision, _where(n))
         digest = content_hash(payload)
-    if not _values_ok(record_type, payload):
-        raise BatchRefused("record_invalid", where=where)
-    return Change(record_type, raw["id"], digest, payload, 0, m.author, m.device_id)
+    values = column_values(record_type, payload)
+    if values is None:
+        raise BatchRefused("record_invalid", where=_where(n))
+    return CheckedChange(record_type, record_id, digest, payload, 0, m.author, m.device_id,
+                         values)
 
 
 @lru_cache(maxsize=1)
@@ -147,20 +217,21 @@ def _older_filled(record_type: str, payload: dict[str, Any], revision: str,
 def read_records(staged: StagedBatch, limits: BatchLimits, reporter: Reporter) -> BatchRecords:
     """Every record of the batch, checked; refuses the whole batch at the first bad line."""
     records = BatchRecords()
+    changes, seqs = records.changes, records.seqs
     expected = staged.manifest.record_count
+    most = min(expected, limits.max_records)
     for n, line in _lines(staged, limits):
         if n % CHECK_EVERY == 0:
             reporter.check()
-        where = f"{RECORDS}:{n}"
-        if n > min(expected, limits.max_records):
+        if n > most:
             raise BatchRefused("record_count", expected=expected)
-        raw = loads_limited(line, limits.max_record_bytes, limits.max_depth, where)
-        change = _change(raw, where, staged)
+        raw = loads_limited(line, limits.max_record_bytes, limits.max_depth, _where(n))
+        change = _change(raw, n, staged)
         key = (change.record_type, change.id)
-        if key in records.seqs:
-            raise BatchRefused("record_invalid", where=where)
-        records.seqs[key] = raw["seq"]
-        records.changes.append(change)
-    if len(records.changes) != expected:
+        if key in seqs:
+            raise BatchRefused("record_invalid", where=_where(n))
+        seqs[key] = raw["seq"]
+        changes.append(change)
+    if len(changes) != expected:
         raise BatchRefused("record_count", expected=expected)
     return records

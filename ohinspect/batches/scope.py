@@ -57,7 +57,15 @@ def outside(session: Session, batch: dict[Key, dict[str, Any]], jurisdiction: st
     be found (its parent is in a batch not imported yet) counts as ``fallback``, the signed
     jurisdiction of the batch."""
     resolver = LocalScopes(session, batch)
-    return [k for k in batch if not covers(jurisdiction, resolver.scope(k) or fallback)]
+    inside: dict[str, bool] = {}  # scope → covered: a batch holds few distinct scopes
+    out = []
+    for key in batch:
+        scope = resolver.scope(key) or fallback
+        if scope not in inside:
+            inside[scope] = covers(jurisdiction, scope)
+        if not inside[scope]:
+            out.append(key)
+    return out
 
 
 def batch_jurisdiction(session: Session, batch: dict[Key, dict[str, Any]]) -> str:

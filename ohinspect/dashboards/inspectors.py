@@ -5,80 +5,81 @@ workload behind the rates; shared/DOMAIN.md §5 "Employer inspection items"): ev
 inspection (三同时 verification, workplace or institution audit) of an enterprise of the
 jurisdiction started in [start, end] (local days) counts once for each inspector named on it
 (``Inspection.inspectors``, name and enforcement-ID number); ``signed`` counts the locked ones.
-The overall figure counts each inspection once.
-An inspector is known by the ID number, else the name. Aggregated by SQL over ``json_each``
-(SQLite) grouped by inspector; a wide scope reads the period's inspections and their inspectors
-from the covering index ``ix_inspection_period`` (migration 0008), a narrow one its enterprises'
-inspections (:meth:`~ohinspect.dashboards.model.Scope.period`).
+An amendment corrects a signed inspection (ohinspect/services/inspection_amendments.py), it is
+not another inspection: it is not counted, and the inspection it corrects counts once, on the
+day and with the inspectors it was carried out with. The overall figure counts each inspection
+once. An inspector is known by the ID number, else the name.
+
+For speed over a province (benchmarks/bench_dashboard.py) the figures read the tallies
+``inspection_tally`` / ``inspection_tally_person`` (:mod:`ohinspect.services.tallies`, migration
+0010): the inspectors' JSON is parsed and the enterprise's division copied when an inspection is
+written, so a dashboard reads, per inspector (found by skipping through the covering index), the
+period's range of it, and looks nothing up.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, or_, select, true
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ohinspect.dashboards.model import Column, DrillRow, Figure, Indicator, Scope
+from ohinspect.dashboards.model import (Column, DrillRow, Figure, Indicator, Scope,
+                                        distinct_values)
 from ohinspect.i18n import tr
+from ohinspect.services.tallies import check_tallies
 from ohinspect.store.models import Enterprise, Inspection
+from ohinspect.store.models.verdicts import InspectionTally, InspectionTallyPerson
 
 ID = "inspectors"
 COLUMNS = (Column("inspections"), Column("signed"))
 
 
-def _people() -> Any:
-    return func.json_each(Inspection.inspectors).table_valued("value").alias("person")
-
-
-def _conditions(scope: Scope) -> list[Any]:
-    """The live inspections started in the period (index ``ix_inspection_period``) of an
-    enterprise of the jurisdiction (its division read from ``ix_enterprise_scope``)."""
+def _conditions(scope: Scope, tally: Any) -> list[Any]:
+    """The counted inspections (``tally``: either table) started in the period, of an enterprise
+    of the jurisdiction (one that has not arrived yet has no division)."""
     zone = datetime.now().astimezone().tzinfo
     first = datetime.combine(scope.start, time.min, zone)
     after = datetime.combine(scope.end + timedelta(days=1), time.min, zone)
-    started = scope.period(Inspection.started_at)
-    return [Inspection.deleted_at.is_(None), started >= first, started < after,
-            Enterprise.id == Inspection.enterprise_id,
-            scope.within(Enterprise.division_code)]
+    return [tally.started_at >= first, tally.started_at < after,
+            tally.division_code.is_not(None), scope.within(tally.division_code)]
 
 
 def inspections_per_inspector(session: Session, scope: Scope) -> Indicator:
-    """One figure per inspector, the busiest first. Each person's JSON is read once (a
-    ``LIMIT -1`` subquery, which SQLite does not flatten into the aggregate) and an inspection is
-    told apart by its rowid (from the index; distinct integers are cheaper than ids)."""
-    person = _people()
-    name = func.json_extract(person.c.value, "$.name")
-    key = func.coalesce(func.nullif(func.json_extract(person.c.value, "$.id_no"), ""), name)
-    rows = (select(literal_column("inspection.rowid").label("n"),
-                   Inspection.locked_at.is_not(None).label("signed"), key.label("k"),
-                   name.label("name"))
-            .select_from(Inspection).join(person, true()).where(*_conditions(scope))
-            .limit(-1).subquery())
-    total = func.count(func.distinct(rows.c.n))
-    stmt = (select(rows.c.k, func.max(rows.c.name), total,
-                   func.count(func.distinct(case((rows.c.signed, rows.c.n)))))
-            .group_by(rows.c.k).order_by(total.desc(), rows.c.k))
-    figures = tuple(Figure(k, f"{label}（{k}）" if label != k else str(label),
-                           {"inspections": n, "signed": signed})
-                    for k, label, n, signed in session.execute(stmt))
-    distinct = session.scalar(select(func.count()).select_from(Inspection)
-                              .where(*_conditions(scope))) or 0
-    return Indicator(ID, COLUMNS, "inspections", figures, total=distinct)
+    """One figure per inspector, the busiest first: per inspector, the period's inspections are
+    one range of the index, counted by a subquery (no sorting of the period's rows)."""
+    check_tallies(session)
+    person = InspectionTallyPerson
+    people = distinct_values(person.person_key)
+    counts = (select(func.json_array(func.count(), func.sum(case((person.signed, 1), else_=0)),
+                                     func.max(person.name)))
+              .where(person.person_key == people.c.value, *_conditions(scope, person))
+              .scalar_subquery())
+    found = []
+    for key, values in session.execute(select(people.c.value, counts)
+                                       .where(people.c.value.is_not(None))):
+        n, signed, label = json.loads(values)
+        if n:
+            found.append(Figure(key, f"{label}（{key}）" if label != key else str(label),
+                                {"inspections": n, "signed": signed}))
+    found.sort(key=lambda f: (-int(f.values["inspections"] or 0), f.key))
+    distinct = session.scalar(select(func.count()).select_from(InspectionTally)
+                              .where(*_conditions(scope, InspectionTally))) or 0
+    return Indicator(ID, COLUMNS, "inspections", tuple(found), total=distinct)
 
 
 def inspector_records(session: Session, scope: Scope, key: str) -> list[DrillRow]:
     """The inspections of inspector ``key`` in the period, the latest first."""
-    person = _people()
-    name = func.json_extract(person.c.value, "$.name")
-    id_no = func.coalesce(func.json_extract(person.c.value, "$.id_no"), "")
+    check_tallies(session)
+    person = InspectionTallyPerson
     stmt = (select(Inspection.id, Inspection.party_name, Enterprise.name, Inspection.kind,
                    Inspection.locked_at, Inspection.started_at)
-            .select_from(Inspection).join(person, true())
+            .select_from(person).join(Inspection, Inspection.id == person.inspection_id)
             .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
-            .where(*_conditions(scope), or_(id_no == key, (id_no == "") & (name == key)))
-            .distinct().order_by(Inspection.started_at.desc(), Inspection.id))
+            .where(*_conditions(scope, person), person.person_key == key)
+            .order_by(Inspection.started_at.desc(), Inspection.id))
     return [DrillRow("inspection", iid, party or ent,
                      f"{kind} · {tr('dash.drill.signed') if locked else tr('dash.drill.draft')}",
                      started.astimezone().date() if started else None)

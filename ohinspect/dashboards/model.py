@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, select
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
@@ -129,6 +129,18 @@ class DrillRow:
     title: str
     detail: str
     day: date | None = None
+
+
+def distinct_values(column: Any, *conditions: Any) -> Any:
+    """The distinct non-null values of the indexed ``column`` (rows matching ``conditions``),
+    ascending, as a recursive CTE of one column ``value`` that ends with a NULL: one seek per
+    value through the index — SQLite has no skip-scan without statistics, and grouping the rows
+    instead would sort all of them."""
+    first = (select(func.min(column).label("value")).where(*conditions)
+             .cte(f"{column.key}_values", recursive=True))
+    following = (select(func.min(column)).where(column > first.c.value, *conditions)
+                 .scalar_subquery())
+    return first.union_all(select(following).where(first.c.value.is_not(None)))
 
 
 def rate(part: int, whole: int) -> float | None:

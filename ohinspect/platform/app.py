@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ohinspect.platform import accounts, blobs, messages as m, reads
 from ohinspect.platform.blob_files import BlobFiles
+from ohinspect.platform.db import quick_engine, run_read
 from ohinspect.platform.middleware import ProtocolMiddleware
 from ohinspect.platform.push import push
 from ohinspect.platform.protocol import (API_VERSION, BATCHES_LIMIT, CHANGES_LIMIT,
@@ -45,12 +46,12 @@ class Authed:
 
 async def _authenticate(request: Request, signed: bool) -> Authed:
     body = await request.body()
-    engine: Engine = request.app.state.engine
+    quick: Engine = request.app.state.quick
     signature = request.headers.get(SIGNATURE_HEADER, "")
 
     def check() -> Authed:
-        with engine.connect() as conn:
-            caller = accounts.authenticate(conn, request.headers.get("authorization"))
+        header = request.headers.get("authorization")
+        caller = run_read(quick, lambda conn: accounts.authenticate(conn, header))
         digest = accounts.verify_signature(caller, body, signature) if signed else ""
         return Authed(caller, body, signature, digest)
 
@@ -77,6 +78,7 @@ def create_app(engine: Engine, server_id: str, files: BlobFiles) -> FastAPI:
                   description="Sync protocol v1 (docs/design/issue6-sync.md).",
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.engine = engine
+    app.state.quick = engine if engine is None else quick_engine(engine)
     _handlers(app)
     _routes(app, server_id, files)
     app.add_middleware(ProtocolMiddleware)
@@ -104,6 +106,7 @@ def _handlers(app: FastAPI) -> None:
 
 def _routes(app: FastAPI, server_id: str, files: BlobFiles) -> None:
     engine: Engine = app.state.engine
+    quick: Engine = app.state.quick
 
     @app.get("/v1/info", response_model=m.Info, tags=["session"])
     def info() -> dict[str, Any]:
@@ -123,7 +126,7 @@ def _routes(app: FastAPI, server_id: str, files: BlobFiles) -> None:
               tags=["attachments"])
     def missing(req: m.MissingRequest, _auth: Annotated[Authed, Depends(signed_device)]
                 ) -> dict[str, Any]:
-        return {"missing": blobs.missing(engine, req.sha256)}
+        return {"missing": blobs.missing(quick, req.sha256)}
 
     @app.put("/v1/attachments/{sha256}", response_model=m.BlobState, responses=ERRORS,
              tags=["attachments"], openapi_extra={"requestBody": {"required": True, "content": {
@@ -133,7 +136,8 @@ def _routes(app: FastAPI, server_id: str, files: BlobFiles) -> None:
                   content_range: Annotated[str, Header(description="bytes START-END/TOTAL")]
                   ) -> dict[str, Any]:
         start, total = blobs.parse_content_range(content_range, len(auth.body))
-        return blobs.put_chunk(engine, files, sha256, start, total, auth.body, auth.body_sha256)
+        return blobs.put_chunk(engine, files, sha256, start, total, auth.body, auth.body_sha256,
+                               quick)
 
     @app.get("/v1/attachments/{sha256}", responses={**ERRORS, 200: {"content": {
         "application/octet-stream": {}}}}, response_class=Response, tags=["attachments"])

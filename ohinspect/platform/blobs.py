@@ -69,12 +69,13 @@ def parse_content_range(header: str | None, length: int) -> tuple[int, int]:
 
 
 def put_chunk(engine: Engine, files: BlobFiles, sha256: str, start: int, total: int,
-              data: bytes, data_sha256: str) -> dict[str, Any]:
+              data: bytes, data_sha256: str, quick: Engine | None = None) -> dict[str, Any]:
     """Append ``data`` (whose SHA-256 hex is ``data_sha256``) at ``start``, which must be the
-    bytes the server holds."""
+    bytes the server holds; a whole blob's row is written through ``quick``
+    (ohinspect/platform/db.py quick_engine; ``engine`` when not given)."""
     check_sha256(sha256)
     if start == 0 and len(data) == total and data_sha256 == sha256:
-        return _put_whole(engine, files, sha256, data)
+        return _put_whole(quick or engine, files, sha256, data)
 
     def work(conn: Connection) -> tuple[dict[str, Any], ApiError | None]:
         _commit_without_wal_flush(conn)
@@ -124,14 +125,14 @@ def put_chunk(engine: Engine, files: BlobFiles, sha256: str, start: int, total: 
 def _put_whole(engine: Engine, files: BlobFiles, sha256: str, data: bytes) -> dict[str, Any]:
     """A whole blob in one request whose bytes hash to its name (checked by the signature's
     digest): its file is published first — two requests publishing it write the same bytes —
-    then its row says complete in one statement, and an upload of it still in progress is
+    then its row says complete in one statement (``engine`` commits it without waiting for the
+    WAL flush, see :func:`_commit_without_wal_flush`), and an upload of it still in progress is
     done with (it had the row locked or sees the file)."""
     if not files.has(sha256, len(data)):
         files.publish(sha256, data)
     state = _state(sha256, len(data), len(data), True)
 
     def work(conn: Connection) -> None:
-        _commit_without_wal_flush(conn)
         make = pg_insert(schema.blobs) if is_postgres(conn) else sqlite_insert(schema.blobs)
         conn.execute(make.values(**state).on_conflict_do_update(
             index_elements=[schema.blobs.c.sha256],

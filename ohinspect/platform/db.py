@@ -52,6 +52,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
 
 
+def quick_engine(engine: Engine) -> Engine:
+    """The engine for the one-statement work every request does (the token check, which blobs
+    are missing, a whole blob's row): autocommit, so a statement is one round trip — no BEGIN,
+    no ROLLBACK when the connection goes back to the pool, no ping before it (a connection the
+    database dropped fails that one statement and is replaced: :func:`run_read`,
+    :func:`run_write`) — and commits that do not wait for PostgreSQL's WAL flush, which only
+    blob rows need: they are rebuilt from the files (ohinspect/platform/blobs.py). Measured
+    on loopback: the token check 6–6.5 → 4–5 ms. SQLite: ``engine`` itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(engine.url, pool_size=5, max_overflow=10, isolation_level="AUTOCOMMIT",
+                         connect_args={"options": "-c synchronous_commit=off"})
+
+
 def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
@@ -112,8 +126,21 @@ def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
     raise AssertionError("unreachable")
 
 
+def run_read(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` on a connection, once more on a fresh one when the database had dropped
+    the first (a restart)."""
+    try:
+        with engine.connect() as conn:
+            return work(conn)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with engine.connect() as conn:
+        return work(conn)
+
+
 def _retryable(exc: DBAPIError) -> bool:
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError) or exc.connection_invalidated:
         return True
     code = getattr(exc.orig, "sqlstate", None)
     if code in {"40001", "40P01"}:  # serialization failure, deadlock detected

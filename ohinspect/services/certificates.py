@@ -123,7 +123,8 @@ def save_certificate_in(uow: UnitOfWork, enterprise_id: str, data: CertificateIn
         if row is None or row.is_deleted or row.enterprise_id != enterprise_id:
             raise NotFoundError(tr("record.not_found", record_id=certificate_id))
         changed_fields = row.assign(clean)
-        uow.record(row, "institution.certificate.update", {"fields": changed_fields})
+        if changed_fields:  # saving an unchanged form writes nothing
+            uow.record(row, "institution.certificate.update", {"fields": changed_fields})
     else:
         row = Certificate(id=new_certificate_id or new_id(), enterprise_id=enterprise_id, **clean)
         uow.record(row, "institution.certificate.create",

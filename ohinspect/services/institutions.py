@@ -149,7 +149,8 @@ def save_staff_in(uow: UnitOfWork, enterprise_id: str, data: StaffInput, *,
     if staff_id:
         row = staff_of(uow.session, enterprise_id, staff_id)
         changed_fields = row.assign(clean)
-        uow.record(row, "institution.staff.update", {"fields": changed_fields})
+        if changed_fields:  # saving an unchanged form writes nothing
+            uow.record(row, "institution.staff.update", {"fields": changed_fields})
     else:
         row = StaffMember(id=new_staff_id or new_id(), enterprise_id=enterprise_id, **clean)
         uow.record(row, "institution.staff.create", {"name": row.name})

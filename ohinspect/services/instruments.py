@@ -141,7 +141,8 @@ def save_instrument_in(uow: UnitOfWork, enterprise_id: str, data: InstrumentInpu
         if row.enterprise_id != enterprise_id:
             raise NotFoundError(tr("record.not_found", record_id=instrument_id))
         changed_fields = row.assign(clean)
-        uow.record(row, "institution.instrument.update", {"fields": changed_fields})
+        if changed_fields:  # saving an unchanged form writes nothing
+            uow.record(row, "institution.instrument.update", {"fields": changed_fields})
     else:
         row = Instrument(id=new_instrument_id or new_id(), enterprise_id=enterprise_id,
                          status=IN_USE, **clean)

@@ -20,9 +20,10 @@ from ohinspect.services.lab_results_csv import (CSV_COLUMNS, CSV_HEADINGS_ZH, CS
                                                 LineProblems, ResultsImportRejected, read_csv_text)
 from ohinspect.services.lab_results_current import RECORD, current_results
 from ohinspect.services.lab_results_units import describe
+from ohinspect.services.sampling_amendments import samples_in_force
 from ohinspect.store.changes import OpResult, changed
 from ohinspect.store.database import Store
-from ohinspect.store.models import LabResult, Sample
+from ohinspect.store.models import LabResult, Sample, SamplingTask
 from ohinspect.store.uow import Actor
 
 CHUNK = 200
@@ -33,6 +34,7 @@ class _Row:
     line: int
     sample: Sample | None
     clean: dict[str, Any]
+    label: str  # the sample number the lab wrote (the physical label's)
 
 
 def import_results_csv(store: Store, actor: Actor, path: Path,
@@ -99,6 +101,8 @@ def import_results_csv(store: Store, actor: Actor, path: Path,
             samples.update({s.sample_number: s for s in session.scalars(select(Sample).where(
                 Sample.sample_number.in_(number_list[start:start + 900]),
                 Sample.deleted_at.is_(None)))})
+        labelled = samples
+        samples = samples_in_force(session, labelled)
         current = current_results(session, [s.id for s in samples.values()])
 
         rows: list[_Row] = []
@@ -126,7 +130,7 @@ def import_results_csv(store: Store, actor: Actor, path: Path,
             if messages:
                 bad.append(LineProblems(line, tuple(messages)))
             else:
-                rows.append(_Row(line, sample, checked.clean))
+                rows.append(_Row(line, sample, checked.clean, r["sample_number"]))
             if count % CHUNK == 0:
                 reporter.progress(count, len(records))
                 reporter.check()
@@ -138,6 +142,10 @@ def import_results_csv(store: Store, actor: Actor, path: Path,
         warnings: list[str] = []
         for row in rows:
             assert row.sample is not None
+            if row.sample is not labelled[row.label]:
+                warnings.append(tr("results.import.routed_to_amendment", line=row.line,
+                                   sample=row.label, copy=row.sample.sample_number,
+                                   task=session.get(SamplingTask, row.sample.task_id).task_number))
             old = current.get((row.sample.id, row.clean["analyte"]))
             if old is not None and _same(old, row.clean):
                 warnings.append(tr("results.import.skipped_same", line=row.line,

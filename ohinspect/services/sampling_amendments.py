@@ -144,3 +144,33 @@ def amend_task(store: Store, actor: Actor, task_id: str, reason: str) -> OpResul
     return OpResult(changed(TASK_RECORD, new.id, task_id) | changed(POST_RECORD)
                     | changed(SAMPLE_RECORD) | changed(LabResult.__record_type__)
                     | changed(ATTACHMENT_RECORD), new.id)
+
+
+def samples_in_force(session: Any, samples: dict[str, Sample]) -> dict[str, Sample]:
+    """For each sample (by the number on its label) whose task has since been amended, its
+    copy in the newest amendment — recursively, for an amended amendment; others unchanged.
+
+    The lab only knows the number on the physical label, but the record in force is the
+    amendment (a signed document is corrected by a new one; the original stays as it was), so
+    a result that arrives after the correction began belongs to the amendment's copy."""
+    out = dict(samples)
+    pending = dict(samples)
+    while pending:
+        amendments: dict[str, SamplingTask] = {}
+        for task in session.scalars(select(SamplingTask).where(
+                SamplingTask.amends_id.in_({s.task_id for s in pending.values()}),
+                SamplingTask.deleted_at.is_(None)).order_by(SamplingTask.created_at,
+                                                             SamplingTask.id)):
+            amendments[task.amends_id] = task  # the newest amendment of each task wins
+        if not amendments:
+            break
+        originals = {t.id: t for t in session.scalars(
+            select(SamplingTask).where(SamplingTask.id.in_(amendments)))}
+        wanted = {label: _sample_number(originals[s.task_id], amendments[s.task_id],
+                                        s.sample_number)
+                  for label, s in pending.items() if s.task_id in amendments}
+        copies = {s.sample_number: s for s in session.scalars(select(Sample).where(
+            Sample.sample_number.in_(set(wanted.values())), Sample.deleted_at.is_(None)))}
+        pending = {label: copies[number] for label, number in wanted.items() if number in copies}
+        out.update(pending)
+    return out

@@ -8,6 +8,8 @@ import errno
 import hashlib
 import json
 import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -57,11 +59,11 @@ def pending_blob_hashes(store: Store) -> list[str]:
     return sorted(hashes)
 
 
-def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
-                   stats: BlobStats) -> None:
-    """Upload every blob the server lacks, UPLOAD_STREAMS files at a time over the client's
-    keep-alive connections (a file's chunks go one after the other, in order)."""
-    hashes = pending_blob_hashes(store)
+def upload_blobs(store: Store, client: PlatformClient, reporter: Reporter, stats: BlobStats,
+                 hashes: list[str], stop: Callable[[], bool]) -> None:
+    """Upload those of ``hashes`` the server lacks, UPLOAD_STREAMS files at a time over the
+    client's keep-alive connections (a file's chunks go one after the other, in order);
+    ``stop()`` returning True ends it before the next file."""
     group = client.limits.push_max_items
     missing = []
     for start in range(0, len(hashes), group):
@@ -71,6 +73,8 @@ def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
 
     def upload(blob: MissingBlob) -> int | None:
         reporter.check()
+        if stop():
+            raise UploadsStopped()
         path = attachment_path(store, blob.sha256)
         if not path.is_file():
             return None  # its record waits ("missing_blob") until the file is back
@@ -92,6 +96,56 @@ def upload_missing(store: Store, client: PlatformClient, reporter: Reporter,
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
+
+
+class UploadsStopped(Exception):
+    """The session ended (its push failed) while files were still going up."""
+
+
+class BackgroundUploads:
+    """``upload_blobs`` on a thread of its own while the outbox is pushed: a record push keeps
+    the device's CPU busy while an upload mostly waits for the server's fsyncs, so the two
+    overlap instead of following each other (benchmarks/bench_sync_push.py). Only attachment
+    records need their files on the server first (else ``missing_blob``): the push sends them
+    in batches of their own after :meth:`ready`. The files to send are chosen on the calling
+    thread, from the outbox as it is when the session begins (as before: a photo added during
+    the sync goes with the next one)."""
+
+    def __init__(self, store: Store, client: PlatformClient, reporter: Reporter,
+                 stats: BlobStats) -> None:
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        hashes = pending_blob_hashes(store)
+        self._thread = threading.Thread(
+            target=self._run, name="sync-upload", daemon=True,
+            args=(store, client, reporter, stats, hashes))
+
+    def _run(self, store: Store, client: PlatformClient, reporter: Reporter, stats: BlobStats,
+             hashes: list[str]) -> None:
+        try:
+            upload_blobs(store, client, reporter, stats, hashes, self._stop.is_set)
+        except BaseException as exc:  # noqa: BLE001 — handed to the session by ready()
+            self._error = exc
+
+    def __enter__(self) -> BackgroundUploads:
+        self._thread.start()
+        return self
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def ready(self) -> None:
+        """Wait until every file went up; the uploads' own error is raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        if exc_type is not None:  # the push failed: no new file starts, the session ends
+            self._stop.set()
+            self._thread.join()
+            return
+        self.ready()
 
 
 def _upload(client: PlatformClient, sha256: str, file: BinaryIO, offset: int,

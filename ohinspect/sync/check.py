@@ -5,6 +5,7 @@ same readable scope. Records still waiting to go (outbox, open conflicts) are le
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -42,9 +43,13 @@ class CheckDifference:
     server_count: int
 
 
-def compare(session: Session, server: dict[str, TypeDigest]) -> list[CheckDifference]:
-    """Types whose digests differ. Records waiting for a parent are a known difference."""
+def compare(session: Session, server_digests: Callable[[], dict[str, TypeDigest]]
+            ) -> list[CheckDifference]:
+    """Types whose digests differ. Records waiting for a parent are a known difference.
+    ``server_digests()`` is asked once this device's own are computed: the server may work out
+    its answer meanwhile (the session sends the request first)."""
     mine = local_digests(session)
+    server = server_digests()
     held = {p.record_type for p in session.scalars(select(SyncPending))}
     out = []
     for name in sorted(mine.keys() | server.keys()):

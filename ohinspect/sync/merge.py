@@ -34,6 +34,15 @@ from ohinspect.sync.protocol import Change
 SAME, CONFLICT = "same", "conflict"
 
 
+@dataclass(frozen=True)
+class CheckedChange(Change):
+    """A received change whose payload was already checked and turned into column values
+    (a batch import does both in one pass, ohinspect/batches/records.py): the merge writes
+    ``values`` instead of converting the payload a second time."""
+
+    values: dict[str, Any] = field(compare=False, repr=False)
+
+
 @dataclass
 class MergeStats:
     received: int = 0
@@ -73,36 +82,36 @@ def _plan(session: Session, page: list[Change]) -> tuple[list[tuple[Change, Any]
     pending), or a write (an :class:`~ohinspect.sync.merge_bulk.Op`; kind "" writes nothing)."""
     keys = [(c.record_type, c.id) for c in page]
     rows = bulk.current_rows(session, keys)
-    pending = bulk.pending_keys(session, [(c.record_type, c.id) for c in page
-                                          if (c.record_type, c.id) in rows])
+    pending = bulk.pending_keys(session, [key for key in keys if key in rows])
     plan: list[tuple[Change, Any]] = []
     for c, key in zip(page, keys):
         row = rows.get(key)
-        if row is not None and content_hash(row.payload) == c.hash:
-            plan.append((c, SAME))
-        elif row is not None and (local.is_locked(SimpleNamespace(**row.values))  # type: ignore[arg-type]
-                                  or key in pending):
-            plan.append((c, CONFLICT))
-        else:
-            values = local.row_values(RECORD_TYPES[c.record_type], c.payload)
-            kind = (bulk.insert_kind(c.record_type, values) if row is None
-                    else bulk.UPDATE if bulk.differs(c.record_type, row.values, values) else "")
-            plan.append((c, bulk.Op(kind, c.record_type, values, c.payload)))
+        if row is not None:
+            if content_hash(row.payload) == c.hash:
+                plan.append((c, SAME))
+                continue
+            if local.is_locked(SimpleNamespace(**row.values)) or key in pending:  # type: ignore[arg-type]
+                plan.append((c, CONFLICT))
+                continue
+        values = (c.values if isinstance(c, CheckedChange)
+                  else local.row_values(RECORD_TYPES[c.record_type], c.payload))
+        kind = (bulk.insert_kind(c.record_type, values) if row is None
+                else bulk.UPDATE if bulk.differs(c.record_type, row.values, values) else "")
+        plan.append((c, bulk.Op(kind, c.record_type, values, c.payload)))
     return plan, rows
 
 
 def _merge_ready(uow: UnitOfWork, page: list[Change], stats: MergeStats) -> None:
     s = uow.session
     plan, rows = _plan(s, page)
-    bulk.write(s, [step for _, step in plan if isinstance(step, bulk.Op) and step.kind])
+    bulk.write(s, [step for _, step in plan if type(step) is bulk.Op and step.kind])
     bases: list[tuple[str, str, str, int | None]] = []
     received: list[tuple[str, str, str, dict[str, object] | None]] = []
     for item, step in plan:
-        base = (item.record_type, item.id, item.hash, item.server_seq)
-        if step == SAME:
-            bases.append(base)
+        if step is SAME:
+            bases.append((item.record_type, item.id, item.hash, item.server_seq))
             stats.unchanged += 1
-        elif step == CONFLICT or not step.ok:
+        elif step is CONFLICT or not step.ok:
             row = rows.get((item.record_type, item.id))
             if local.add_conflict(s, item.record_type, item.id,
                                   canonical_json(row.payload) if row is not None else "",
@@ -110,12 +119,12 @@ def _merge_ready(uow: UnitOfWork, page: list[Change], stats: MergeStats) -> None
                                   canonical_json(item.payload), item.hash, uow.now):
                 stats.conflicts += 1
         else:
-            bases.append(base)
+            bases.append((item.record_type, item.id, item.hash, item.server_seq))
             received.append(("sync.received", item.record_type, item.id,
                              {"hash": item.hash, "server_seq": item.server_seq,
                               "author": item.author}))
-            stats.received += 1
             stats.record_types.add(item.record_type)
+    stats.received += len(received)
     uow.audit_many(received)
     bulk.set_bases(s, bases)
 

@@ -12,9 +12,10 @@ outcome are the same; only the number of round trips differs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -154,7 +155,21 @@ class Op:
 
 
 def insert_kind(record_type: str, values: dict[str, Any]) -> str:
-    return ORM if None in map(values.__getitem__, _defaulted(record_type)) else INSERT
+    return ORM if None in _defaulted_values(record_type)(values) else INSERT
+
+
+@lru_cache(maxsize=None)
+def _defaulted_values(record_type: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    return tuple_getter(_defaulted(record_type))
+
+
+def tuple_getter(keys: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """What takes the values of ``keys`` from a dict as a tuple, in C (``itemgetter`` gives a
+    bare value for one key: that case is wrapped)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda values: (values[key],)
+    return itemgetter(*keys) if keys else lambda values: ()
 
 
 def _runs(ops: list[Op]) -> Iterator[list[Op]]:
@@ -169,47 +184,60 @@ def _runs(ops: list[Op]) -> Iterator[list[Op]]:
         yield run
 
 
-@lru_cache(maxsize=256)
-def _statement(record_type: str, kind: str, dialect: Dialect
-               ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]:
-    """The INSERT (every column) or UPDATE (every synced column, by id) of a record type for
-    ``executemany`` on the driver, the keys its parameters come from, in order, and (position,
-    bind processor) of the parameters the driver cannot take as they are."""
-    model = RECORD_TYPES[record_type]
-    table = model.__table__  # type: ignore[attr-defined]
-    quote = dialect.identifier_preparer.quote
-    if kind == INSERT:
-        columns = list(table.columns)
-        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-               f"VALUES ({', '.join('?' * len(columns))})")
-    else:
-        columns = [c for c in table.columns if c.key not in model.LOCAL_COLUMNS | {"id"}]
-        sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in columns)}"
-               f" WHERE {quote(table.c.id.name)} = ?")
-        columns.append(table.c.id)
-    processors = ((n, bind_processor(c, dialect)) for n, c in enumerate(columns))
-    return sql, tuple(c.key for c in columns), tuple((n, p) for n, p in processors if p)
-
-
 #: the local-only columns of a received record: it is no local change
 _RECEIVED = {"change_seq": 0}
 
 
+@lru_cache(maxsize=256)
+def _statement(record_type: str, kind: str, dialect: Dialect
+               ) -> tuple[str, Any, tuple[Any, ...], tuple[tuple[int, Any], ...]]:
+    """The INSERT (every column) or UPDATE (every synced column, by id) of a record type for
+    ``executemany`` on the driver; what takes its parameters from a row's values, in order;
+    the parameters that follow them, the same in every row (the local-only columns of an
+    INSERT); and (position, bind processor) of the parameters the driver cannot take as they
+    are."""
+    model = RECORD_TYPES[record_type]
+    table = model.__table__  # type: ignore[attr-defined]
+    quote = dialect.identifier_preparer.quote
+    synced = [c for c in table.columns if c.key not in model.LOCAL_COLUMNS]
+    if kind == INSERT:
+        local_only = [c for c in table.columns if c.key in model.LOCAL_COLUMNS]
+        columns = synced + local_only
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        tail = tuple(_RECEIVED[c.key] for c in local_only)
+    else:
+        columns = [c for c in synced if c.key != "id"] + [table.c.id]
+        sql = (f"UPDATE {quote(table.name)} SET "
+               f"{', '.join(f'{quote(c.name)} = ?' for c in columns[:-1])}"
+               f" WHERE {quote(table.c.id.name)} = ?")
+        tail = ()
+    processors = ((n, bind_processor(c, dialect)) for n, c in enumerate(columns))
+    keys = [c.key for c in columns[:len(columns) - len(tail)]]
+    return (sql, tuple_getter(keys), tail, tuple((n, p) for n, p in processors if p))
+
+
 def _execute(session: Session, run: list[Op]) -> None:
     connection = session.connection()
-    sql, keys, processors = _statement(run[0].record_type, run[0].kind, connection.dialect)
-    params = []
-    for op in run:
-        values = op.values
-        row = [_RECEIVED[k] if k in _RECEIVED else values[k] for k in keys]
+    sql, get, tail, processors = _statement(run[0].record_type, run[0].kind, connection.dialect)
+    rows = [get(op.values) for op in run]
+    if processors or tail:  # column by column: the loops over rows stay in C
+        columns = list(zip(*rows))
         for n, process in processors:
-            row[n] = process(row[n])
-        params.append(tuple(row))
-    connection.exec_driver_sql(sql, params)
+            columns[n] = tuple(map(process, columns[n]))
+        rows = list(zip(*columns, *(repeat(value, len(rows)) for value in tail)))
+    connection.exec_driver_sql(sql, rows)
     if run[0].kind == UPDATE:  # the identity map must not keep the old version
-        model = RECORD_TYPES[run[0].record_type]
-        for op in run:
-            obj = session.identity_map.get(session.identity_key(model, op.values["id"]))
+        expire(session, RECORD_TYPES[run[0].record_type], {(op.values["id"],) for op in run})
+
+
+def expire(session: Session, model: Any, identities: set[tuple[Any, ...]]) -> None:
+    """Expire what the session holds of ``model`` among ``identities`` (primary key tuples):
+    rows written past the ORM must not be read back in their old version. The session holds
+    few objects, so it is walked, not asked once per row written."""
+    for key in list(session.identity_map.keys()):
+        if key[0] is model and key[1] in identities:
+            obj = session.identity_map.get(key)
             if obj is not None:
                 session.expire(obj)
 
@@ -275,10 +303,7 @@ def set_bases(session: Session, bases: list[tuple[str, str, str, int | None]]) -
     executemany(session, _set_bases_statement(),
                 [{"record_type": t, "record_id": i, "base_hash": h, "server_seq": seq or 0}
                  for t, i, h, seq in bases])
-    for t, i, _, _ in bases:
-        obj = session.identity_map.get(session.identity_key(SyncRecord, (t, i)))
-        if obj is not None:
-            session.expire(obj)
+    expire(session, SyncRecord, {(t, i) for t, i, _, _ in bases})
 
 
 def take_waiting(session: Session) -> list[Any]:

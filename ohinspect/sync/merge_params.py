@@ -22,21 +22,31 @@ from ohinspect.store.base import UtcDateTime
 Processor = Callable[[Any], Any]
 
 _PROBES = [datetime(2026, 11, 23, 16, 30, 35, 123456, tzinfo=timezone.utc),
+           datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
            datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=8))),
            datetime(999, 12, 31, 23, 59, 59, 1, tzinfo=timezone(timedelta(hours=-5))),
            datetime(2024, 2, 29, 12, 0, 0, 500000, tzinfo=timezone.utc), None]
 
 
+_UTC = timezone.utc
+#: the "+00:00" ``isoformat`` writes after a UTC time
+_OFFSET = len("+00:00")
+
+
 def _utc_text(value: datetime | None) -> str | None:
     if value is None:
         return None
+    if value.tzinfo is _UTC:  # a received timestamp (ohinspect/sync/local.py makes it UTC)
+        return value.isoformat(" ", "microseconds")[:-_OFFSET]
     if value.tzinfo is None:
         raise ValueError("naive datetime given for a UTC column")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def _date_text(value: Any, fallback: Processor) -> Any:
-    return value.isoformat() if type(value) is date else fallback(value)
+def _date_processor(fallback: Processor) -> Processor:
+    def process(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else fallback(value)
+    return process
 
 
 def bind_processor(column: Any, dialect: Dialect) -> Processor | None:
@@ -50,5 +60,5 @@ def bind_processor(column: Any, dialect: Dialect) -> Processor | None:
     elif isinstance(column.type, Date):
         days = [v.date() for v in _PROBES if v is not None]
         if all(process(v) == v.isoformat() for v in days):
-            return lambda value: _date_text(value, process)
+            return _date_processor(process)
     return process

@@ -6,13 +6,14 @@ server acknowledges that record"). The batches themselves are built by push_batc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ohinspect.i18n import tr
 from ohinspect.progress import Reporter
 from ohinspect.store.database import Store
-from ohinspect.store.models import SyncBatch
+from ohinspect.store.models import Attachment, SyncBatch
 from ohinspect.store.serialize import canonical_json
 from ohinspect.store.uow import Actor
 from ohinspect.sync import local, merge_bulk, push_bulk
@@ -24,6 +25,7 @@ from ohinspect.sync.transport import PlatformClient
 Key = tuple[str, str]
 #: 403 code of a batch holding a record outside the user's writable jurisdiction
 OUT_OF_SCOPE = "out_of_scope"
+ATTACHMENT = Attachment.__record_type__
 
 
 @dataclass
@@ -93,17 +95,23 @@ def apply_response(store: Store, actor: Actor, batch: Batch, response: PushRespo
 
 
 def push_outbox(store: Store, actor: Actor, client: PlatformClient, reporter: Reporter,
-                 stats: PushStats) -> None:
+                stats: PushStats, files_ready: Callable[[], None] = lambda: None) -> None:
     """Send everything waiting; records whose parent the server lacked go again in another
-    round as long as a round still gets something acknowledged."""
-    _resume_all(store, actor, client, stats)
+    round as long as a round still gets something acknowledged. ``files_ready()`` returns once
+    the files of attachment records are on the server (they may still be going up while the
+    other records are pushed): attachment records go in batches of their own, after it."""
+    _resume_all(store, actor, client, stats, files_ready)
     while True:
         before = stats.acknowledged
         with store.read() as session:
             keys = waiting_keys(session, stats.sent)
         if not keys:
             break
-        _round(store, actor, client, reporter, stats, keys)
+        files = next((n for n, k in enumerate(keys) if k[0] == ATTACHMENT), len(keys))
+        _round(store, actor, client, reporter, stats, keys[:files])
+        if files < len(keys):
+            files_ready()
+            _round(store, actor, client, reporter, stats, keys[files:])
         if not stats.later or stats.acknowledged == before:
             break
         stats.sent -= stats.later
@@ -111,7 +119,8 @@ def push_outbox(store: Store, actor: Actor, client: PlatformClient, reporter: Re
     stats.missing_parent = len(stats.later)
 
 
-def _resume_all(store: Store, actor: Actor, client: PlatformClient, stats: PushStats) -> None:
+def _resume_all(store: Store, actor: Actor, client: PlatformClient, stats: PushStats,
+                files_ready: Callable[[], None]) -> None:
     """Send again, oldest first, each batch that was sent but never answered (a session
     stopped with one batch in flight and the next one built holds two)."""
     device_id = store.device_id
@@ -123,6 +132,8 @@ def _resume_all(store: Store, actor: Actor, client: PlatformClient, stats: PushS
         if not pending.items:
             _forget(store, actor, pending.batch_id)
             continue
+        if any(i.record_type == ATTACHMENT for i in pending.items):
+            files_ready()
         _send(store, actor, client, pending, stats)
         with store.read() as session:  # a record changed since that batch goes again now
             newest = {(t, i): seq for t, i, seq in waiting_keys(session, set())}

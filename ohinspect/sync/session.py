@@ -1,8 +1,10 @@
-"""One sync session, restartable at every step: server info (version, clock skew) → photos up →
-outbox pushed in batches → changes pulled page by page → post-sync check (whenever anything
-changed since the last check that found both sides equal). Each step commits
-what it finished, so a kill or a lost connection resumes where it stopped; every failure is
-one :class:`~ohinspect.sync.errors.SyncError` sentence with the outbox intact.
+"""One sync session, restartable at every step: server info (version, clock skew) → photos up
+while the outbox is pushed in batches (attachment records once their files are up) → changes
+pulled page by page → post-sync check (whenever anything changed since the last check that
+found both sides equal; the server's digests are asked for while the device computes its
+own). Each step commits what it finished, so a kill or a lost connection resumes where it
+stopped; every failure is one :class:`~ohinspect.sync.errors.SyncError` sentence with the
+outbox intact.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import platform
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -21,7 +24,7 @@ from ohinspect.store.changes import Changes
 from ohinspect.store.database import Store
 from ohinspect.store.uow import Actor
 from ohinspect.sync import local
-from ohinspect.sync.attachments import BlobStats, upload_missing
+from ohinspect.sync.attachments import BackgroundUploads, BlobStats
 from ohinspect.sync.check import CheckDifference, compare
 from ohinspect.sync.credentials import CredentialStore, DeviceSecrets
 from ohinspect.sync.device_key import (generate_key, load_private_key, private_key_text,
@@ -86,6 +89,28 @@ class SyncReport:
         """Nothing left behind: no difference, nothing waiting, no skew to fix."""
         return not (self.differences or self.skew_warning or self.missing_blob
                     or self.missing_parent or self.waiting_for_parent or self.refused)
+
+
+class QuietWhile(Reporter):
+    """``inner`` without the progress messages sent while ``busy()`` — the push's, while the
+    photos (whose count is shown) are still going up beside it; cancelling is ``inner``'s."""
+
+    def __init__(self, inner: Reporter, busy: Callable[[], bool]) -> None:
+        super().__init__()
+        self.inner, self.busy = inner, busy
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        if not self.busy():
+            self.inner.progress(done, total, message)
+
+    def cancel(self) -> None:
+        self.inner.cancel()
+
+    def cancelled(self) -> bool:
+        return self.inner.cancelled()
+
+    def check(self) -> None:
+        self.inner.check()
 
 
 def normalise_url(url: str) -> str:
@@ -165,17 +190,18 @@ def _session(store: Store, creds: CredentialStore, server_url: str, reporter: Re
         report.clock_skew_s = clock_skew(info)
         report.skew_warning = abs(report.clock_skew_s) > limits().clock_skew_warn_minutes * 60
         blobs, pushed, pulled = BlobStats(), PushStats(), PullStats()
-        upload_missing(store, client, reporter, blobs)
-        push_outbox(store, actor, client, reporter, pushed)
+        with BackgroundUploads(store, client, reporter, blobs) as uploads:
+            push_outbox(store, actor, client, QuietWhile(reporter, uploads.running), pushed,
+                        uploads.ready)
         pull_changes(store, actor, client, reporter, pulled, blobs)
         reporter.check()
         with store.read() as session:
             report.checked = local.get_meta(session, local.VERIFIED) != "1"
         if report.checked:
             reporter.progress(0, 0, tr("sync.progress.checking"))
-            server_digests = client.check()
-            with store.read() as session:
-                report.differences = compare(session, server_digests)
+            with ThreadPoolExecutor(1, thread_name_prefix="sync-check") as wire, \
+                    store.read() as session:
+                report.differences = compare(session, wire.submit(client.check).result)
     with store.unit_of_work(actor) as uow:
         local.set_meta(uow.session, local.LAST_SUCCESS,
                        datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"))

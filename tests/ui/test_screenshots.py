@@ -35,8 +35,12 @@ def test_every_main_screen_is_shot_fits_the_screen_and_is_not_blank(
     keep = os.environ.get("OHINSPECT_SCREENSHOTS_DIR")
     out = (Path(keep) if keep else tmp_path) / f"{lang}-{scale}"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # a real X screen
+    # -a takes the first free display from -n on; starting where this process's id points
+    # keeps two concurrent runs (pytest-xdist workers, other sessions) off the same number
+    first = str(100 + os.getpid() % 800)
     done = subprocess.run(
-        ["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24", sys.executable, "-m",
+        ["xvfb-run", "-a", "-n", first, "-s", f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24",
+         sys.executable, "-m",
          "ui.screenshots", str(out), "--lang", lang, "--scale", scale,
          "--from", str(demo_template())],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)

@@ -106,10 +106,11 @@ def test_a_new_standards_edition_makes_every_verdict_stale(
         assert set(_stale(s)) == signed
 
 
-def test_the_dashboard_queries_read_the_indexes_of_migration_0008(demo: Store) -> None:
+def test_the_dashboard_queries_read_the_indexes_of_migrations_0008_and_0010(demo: Store) -> None:
     """Every statement of a province-wide dashboard, planned by SQLite: the period's
-    inspections, the live reports, the rectification items, the 三同时 projects, their stages
-    and verifications, and the lab results' fingerprint come from the indexes."""
+    inspections and inspectors, the employers' last reports and the rectification items (tallies
+    of migration 0010), the employers, the 三同时 projects, their stages and verifications, and
+    the lab results' fingerprint come from the indexes."""
     statements: list[tuple[str, Any]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -124,13 +125,15 @@ def test_the_dashboard_queries_read_the_indexes_of_migration_0008(demo: Store) -
     plans = []
     with demo.read_engine.connect() as conn:
         for statement, parameters in statements:
-            if statement.lstrip().upper().startswith("SELECT"):
+            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
                 plans.append(" | ".join(r[-1] for r in rows))
     found = "\n".join(plans)
-    for index in ("COVERING INDEX ix_inspection_period", "ix_periodic_report_live",
+    for index in ("COVERING INDEX ix_inspection_tally_period",
+                  "COVERING INDEX ix_inspection_tally_person_key",
+                  "COVERING INDEX ix_periodic_latest_scope", "ix_periodic_report_live",
                   "COVERING INDEX ix_enterprise_employers",
-                  "COVERING INDEX ix_rectification_item_period",
+                  "COVERING INDEX ix_rectification_tally_scope",
                   "COVERING INDEX ix_lab_result_fingerprint", "COVERING INDEX ix_project_scope",
                   "COVERING INDEX ix_project_stage_dates",
                   "COVERING INDEX ix_inspection_verification"):

@@ -71,3 +71,34 @@ def test_staff_refusals_write_nothing(store, actor) -> None:
         save_staff(store, actor, cdc, StaffInput(name="李强"), staff_id="nope")
     with store.read() as s:
         assert s.query(StaffMember).count() == 0
+
+
+def test_saving_unchanged_institution_records_writes_nothing(store, actor) -> None:
+    """Saving a staff member, certificate or instrument form without a change adds no outbox
+    entry and no audit entry (as for enterprises and projects): nothing to sync or to audit."""
+    from ohinspect.services.certificates import CertificateInput, save_certificate
+    from ohinspect.services.instruments import InstrumentInput, save_instrument
+    from ohinspect.store.models import OutboxEntry
+
+    tsi = make_enterprise(store, actor, "甘肃某职业卫生技术服务有限公司", "technical_service")
+    person = StaffInput(name="赵敏", title="工程师")
+    staff_id = save_staff(store, actor, tsi, person).record_id
+    cert = CertificateInput(kind="oh_technician", number="ZY-2024-001", expires_on="2027-06-30",
+                            staff_member_id=staff_id)
+    cert_id = save_certificate(store, actor, tsi, cert).record_id
+    pump = InstrumentInput(asset_no="QC-2A-07", kind="sampling_pump", name="个体采样泵",
+                           model="QC-2A", calibrated_on="2025-11-01", calibration_due="2026-10-31")
+    pump_id = save_instrument(store, actor, tsi, pump).record_id
+
+    def counts() -> tuple[int, int]:
+        with store.read() as s:
+            return s.query(OutboxEntry).count(), s.query(AuditEntry).count()
+
+    before = counts()
+    save_staff(store, actor, tsi, person, staff_id=staff_id)
+    save_certificate(store, actor, tsi, cert, certificate_id=cert_id)
+    save_instrument(store, actor, tsi, pump, instrument_id=pump_id)
+    assert counts() == before
+    save_instrument(store, actor, tsi, InstrumentInput(**{**pump.__dict__, "model": "QC-2B"}),
+                    instrument_id=pump_id)
+    assert counts() == (before[0] + 1, before[1] + 1)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 
 from ohinspect.store.models import RECORD_TYPES
-from ohinspect.store.serialize import canonical_json, content_hash, sha256_hex, to_jsonable
+from ohinspect.store.audit import entry_digest
+from ohinspect.store.serialize import (canonical_json, canonical_json_parsed, content_hash,
+                                       sha256_hex, to_jsonable)
 
 TEXT = ["", "合水县西华池镇", "粉尘作业岗位未设置警示标识", "a\"b\\c\n\t", "emoji 😀", "\u2028\x00",
         "《职业病防治法》第二十四条", "ASCII only", "１２３全角", "\u00e9\u0301"]
@@ -117,3 +119,50 @@ def test_refusals_as_before(value: Any, error: type[Exception]) -> None:
         reference(value)
     with pytest.raises(error):
         canonical_json(value)
+
+
+@pytest.mark.parametrize("record_type", sorted(RECORD_TYPES))
+def test_parsed_payloads_encode_as_before(record_type: str) -> None:
+    """canonical_json_parsed skips the look for non-str keys: JSON text never has them."""
+    for payload in _payloads(record_type, 40):
+        parsed = json.loads(reference(payload))
+        assert canonical_json_parsed(parsed) == reference(parsed)
+
+
+def _entry_reference(prev: str, seq: Any, at: datetime, actor: Any, device_id: Any,
+                     action: Any, record_type: Any, record_id: Any, details: Any) -> str:
+    """The audit entry hash as it was defined: SHA-256 of prev + canonical JSON of a dict."""
+    return sha256_hex(prev + reference({
+        "seq": seq, "at": to_jsonable(at), "actor": actor, "device_id": device_id,
+        "action": action, "record_type": record_type, "record_id": record_id,
+        "details": details}))
+
+
+def test_audit_entry_hashes_as_before() -> None:
+    """The audit chain's entry body is put together directly; its bytes (and so every entry
+    hash, old and new) are the generic canonical JSON's, whatever the text holds."""
+    rng = random.Random(7)
+    awkward = TEXT + ["\ud800", "tab\there", "\x1f\x7f", "引号\"与\\反斜杠", "😀" * 3]
+    for n in range(400):
+        text = [rng.choice(awkward) + str(rng.randrange(3)) for _ in range(5)]
+        details = reference({"hash": "f" * 64, "server_seq": n, "author": text[0],
+                             "note": _nested(rng)})
+        at = datetime(2026, 1, 2, 3, 4, 5, rng.choice([0, 123456]), tzinfo=rng.choice(ZONES))
+        args = ("0" * 64, rng.choice([n, 10**15 + n]), at, *text[1:], rng.choice(text), details)
+        try:
+            expected = _entry_reference(*args)
+        except UnicodeEncodeError:  # a lone surrogate cannot be hashed, either way
+            with pytest.raises(UnicodeEncodeError):
+                entry_digest(*args)
+            continue
+        assert entry_digest(*args) == expected
+
+
+@pytest.mark.parametrize("odd", [
+    {"seq": True}, {"seq": 3.0}, {"actor": None}, {"record_id": 7}, {"details": {"a": 1}},
+])
+def test_audit_entry_of_other_types_hashes_as_before(odd: dict[str, Any]) -> None:
+    args = {"prev": "a" * 64, "seq": 5, "at": datetime(2026, 1, 1, tzinfo=timezone.utc),
+            "actor": "检查员", "device_id": "d", "action": "x.y", "record_type": "enterprise",
+            "record_id": "r", "details": "{}", **odd}
+    assert entry_digest(*args.values()) == _entry_reference(*args.values())

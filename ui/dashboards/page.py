@@ -28,6 +28,8 @@ from ui.widgets.messages import NOTE_STYLE, MessageLabel
 from ui.widgets.wrap_layout import WrapLayout, labelled
 
 COLUMNS = 2
+#: the narrowest jurisdiction box, in X's (SearchableCombo's own minimum)
+MIN_DIVISION_CHARS = 12
 
 
 class IndicatorPanel(QFrame):
@@ -147,6 +149,15 @@ class DashboardsPage(QWidget):
             self.division.set_code(code, announce=False)
         self.refresh()
 
+    def _fit_division(self) -> None:
+        """Make the jurisdiction box as wide as its whole label: a county's name with its
+        province and prefecture is longer than a combo's usual minimum, and at 150 % scaling the
+        box was cut to it; the row wraps instead (the combo counts its width in X's)."""
+        metrics = self.division.fontMetrics()
+        text = self.division.currentText() or self.division.lineEdit().placeholderText()
+        chars = -(-metrics.horizontalAdvance(text) // max(metrics.horizontalAdvance("X"), 1))
+        self.division.setMinimumContentsLength(max(MIN_DIVISION_CHARS, chars))
+
     def scope(self) -> Scope:
         return Scope(self.division.code(), self.start.date().toPython(),
                      self.end.date().toPython(), local_today())
@@ -165,6 +176,7 @@ class DashboardsPage(QWidget):
         each in its own thread, shown as they come; a later request wins over an earlier."""
         self._seq += 1
         seq = self._seq
+        self._fit_division()
         self.dashboard = None
         self._parts = {}
         self.state.setText(tr("dash_ui.loading"))

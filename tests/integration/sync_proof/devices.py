@@ -28,7 +28,7 @@ from ohinspect.sync.credentials import CredentialStore
 from ohinspect.sync.device_key import load_private_key
 from ohinspect.sync.session import enroll
 from ohinspect.sync.transport import PlatformClient
-from tests.integration.cli_run import ROOT
+from tests.integration.cli_run import ROOT, cli_env as user_env
 from tests.integration.sync_proof.file_keyring import BACKEND, ENV, FileKeyring
 from tests.demo_store import demo_copy
 
@@ -104,7 +104,7 @@ def enroll_device(folder: Path, url: str, keyring_file: Path, user: str = USER,
 
 def cli_env(keyring_file: Path) -> dict[str, str]:
     """The environment of ``python -m ohinspect`` subprocesses: the test keyring."""
-    env = {k: v for k, v in os.environ.items() if k != "OHINSPECT_DATA_DIR"}
+    env = user_env()
     env["PYTHON_KEYRING_BACKEND"] = BACKEND
     env[ENV] = str(keyring_file)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))

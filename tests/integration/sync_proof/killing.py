@@ -15,7 +15,7 @@ Kill points are drawn among the first ``MAX_K`` requests of a run, so that the b
 first one; those after a day's work, every ``bulk_every`` rounds) are killed many times before
 they get through. Between rounds the inspector keeps working (new enterprises, changed
 contacts, photos).
-Most rounds run in children forked from one pre-imported Python (cli_forker.py); every
+Most rounds run in children forked from one pre-imported Python (cli_run.Forker); every
 ``real_every``-th round runs ``python -m ohinspect`` itself.
 """
 
@@ -33,8 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.integration.cli_run import ROOT
-from tests.integration.sync_proof.cli_forker import Forker
+from tests.integration.cli_run import ROOT, Forker
 from tests.integration.sync_proof.devices import cli, work_in_the_field
 from tests.integration.sync_proof.fault_proxy import Fault, FaultProxy
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import random
 import time
 from collections import Counter
@@ -29,16 +28,12 @@ from ohinspect.sync.credentials import CredentialStore
 from ohinspect.sync.errors import SyncError
 from ohinspect.sync.session import enroll, run_sync
 from ohinspect.sync.transport import PlatformClient
-from tests.integration.conftest import PG_URL_ENV
-from tests.integration.platform_server import PlatformServer, scratch_database
 from tests.integration.sync_proof.convergence import server_state, verdict
 from tests.integration.sync_proof.devices import (JURISDICTION, PASSWORD, SMALL_ENTERPRISES,
                                                   SMALL_PHOTOS, USER, add_enterprises, add_photo,
                                                   copy_device)
 from tests.integration.sync_proof.fault_proxy import MODES, Fault, FaultProxy, Message
 from tests.unit.sync.fake_platform import MemoryKeyring
-
-pytestmark = pytest.mark.postgres
 
 KINDS = {"GET info", "POST attachments", "PUT attachments", "POST push", "GET changes",
          "GET check"}
@@ -79,21 +74,10 @@ def storm(mode: str):  # type: ignore[no-untyped-def]
     return choose
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """One platform process (fresh PostgreSQL database) for every fault; emptied per test."""
-    admin = os.environ.get(PG_URL_ENV)
-    if not admin:
-        pytest.fail(f"{PG_URL_ENV} is not set (see tests/integration/conftest.py)", pytrace=False)
-    with scratch_database(admin) as url, \
-            PlatformServer(url, tmp_path_factory.mktemp("fault-server")) as srv:
-        yield srv
-
-
 @pytest.mark.parametrize("mode", MODES)
-def test_fault_then_clean_sync_converges_exactly_once(mode, server, small_template,
+def test_fault_then_clean_sync_converges_exactly_once(mode, platform_server, small_template,
                                                       tmp_path) -> None:  # type: ignore[no-untyped-def]
-    server.reset()
+    server = platform_server  # the session's server, emptied for this test
     server.add_user(USER, "inspector", JURISDICTION, PASSWORD)
     folder = copy_device(small_template, tmp_path / "laptop")
     creds = CredentialStore(MemoryKeyring())

@@ -210,6 +210,8 @@ CASES: list[tuple[str, Callable[[SmallWorld], Path], str, dict[str, int]]] = [
         name="../x")), "manifest_invalid", {}),
     ("record of an unknown type", _records("type", lambda ls: [dict(ls[0], record_type="evil")]
                                            + ls[1:]), "record_type_unknown", {}),
+    ("record whose type is a list", _records("typelist", lambda ls: [
+        dict(ls[0], record_type=["enterprise"])] + ls[1:]), "record_type_unknown", {}),
     ("record with an extra field", _records("extra", _set_payload("is_admin", True)),
      "record_schema", {}),
     ("record with a bad date", _records("date", _set_payload("created_at", "yesterday")),

@@ -210,3 +210,33 @@ def test_the_signed_amendment_repeats_no_exceedance_item(author_store) -> None: 
         assert s.scalar(select(func.count()).select_from(RectificationItem)) == items
         original = s.get(SamplingTask, task_id)
         assert get_task_view(s, new_id).amends_number == original.task_number  # PDF and screen
+
+
+def test_lab_results_for_a_corrected_task_go_to_the_amendment(author_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The lab writes the number on the physical label; once a correction has begun, the
+    amendment is the record in force, so the result lands on its copy of the sample and the
+    import says so. The locked original keeps what it had."""
+    from ohinspect.services.lab_results_import import import_results_csv
+
+    author = author_store.actor(AUTHOR)
+    original = _signed_task(author_store)
+    new_id = start_correction(author_store, author, _returned(author_store, "sampling_task",
+                                                              original.id)).record_id
+    with author_store.read() as s:
+        old_samples = s.scalars(select(Sample.id).where(Sample.task_id == original.id)).all()
+        result = sorted(current_results(s, old_samples).values(), key=lambda r: r.id)[0]
+        label = s.get(Sample, result.sample_id).sample_number
+        new = s.get(SamplingTask, new_id)
+        copy = label.replace(original.task_number, new.task_number)
+    before = _tree(author_store, original.id)
+    value = round(result.value * 1.5 + 0.1, 3)
+    csv = tmp_path / "lab.csv"
+    csv.write_text("sample_number,analyte,result,unit\n"
+                   f"{label},{result.analyte},{value},{result.unit}\n", encoding="utf-8")
+    outcome = import_results_csv(author_store, author, csv)
+    assert any(label in w and copy in w and new.task_number in w for w in outcome.warnings)
+    assert _tree(author_store, original.id) == before
+    with author_store.read() as s:
+        copy_id = s.scalars(select(Sample.id).where(Sample.sample_number == copy)).one()
+        current = current_results(s, [copy_id])[(copy_id, result.analyte)]
+        assert current.value == value and current.supersedes_id is not None

@@ -70,7 +70,9 @@ def dialect() -> sqlite.dialect:
 
 def test_short_bind_processors_write_what_sqlalchemy_writes(dialect: sqlite.dialect) -> None:
     rng = random.Random(5)
-    zones = [timezone(timedelta(minutes=m)) for m in (0, 480, -300, 345, -720, 840)]
+    # timezone.utc itself: what a received timestamp holds (the processor's short path)
+    zones = [timezone.utc] + [timezone(timedelta(minutes=m)) for m in (0, 480, -300, 345, -720,
+                                                                        840)]
     moments = [datetime(rng.randrange(1, 9999), rng.randrange(1, 13), rng.randrange(1, 29),
                         rng.randrange(24), rng.randrange(60), rng.randrange(60),
                         rng.choice([0, 1, 999999, rng.randrange(10**6)]), tzinfo=rng.choice(zones))
