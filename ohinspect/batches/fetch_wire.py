@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ohinspect.sync.errors import ProtocolError
-from ohinspect.sync.protocol import OUTCOMES, SHA256
+from ohinspect.sync.protocol import (OUTCOMES, read_field, read_int, read_list, read_obj,
+                                      read_sha)
 from ohinspect.sync.transport import PlatformClient
 
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
@@ -55,51 +56,38 @@ class BatchesPage:
     more: bool
 
 
-def _field(d: Any, key: str, kind: type | tuple[type, ...], where: str,
-           nullable: bool = False) -> Any:
-    if not isinstance(d, dict):
-        raise ProtocolError(f"{where}: expected an object")
-    value = d.get(key)
-    if value is None and nullable and key in d:
-        return None
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ProtocolError(f"{where}: '{key}' is missing or has the wrong type")
-    if isinstance(value, int) and value < 0:
-        raise ProtocolError(f"{where}: '{key}' is negative")
-    return value
-
-
 def _item(raw: Any, where: str) -> ManifestItem:
-    item = ManifestItem(_field(raw, "record_type", str, where), _field(raw, "id", str, where),
-                        _field(raw, "hash", str, where), _field(raw, "outcome", str, where),
-                        _field(raw, "server_seq", int, where, nullable=True))
-    if item.outcome not in OUTCOMES or not SHA256.match(item.hash):
-        raise ProtocolError(f"{where}: unknown outcome or bad hash")
+    d = read_obj(raw, where)
+    item = ManifestItem(read_field(d, "record_type", str, where), read_field(d, "id", str, where),
+                        read_sha(d, "hash", where), read_field(d, "outcome", str, where),
+                        read_int(d, "server_seq", where, nullable=True))
+    if item.outcome not in OUTCOMES:
+        raise ProtocolError(f"{where}: unknown outcome '{item.outcome}'")
     return item
 
 
 def _batch(raw: Any, where: str) -> PlatformBatch:
-    f = {k: _field(raw, k, str, where) for k in (
-        "batch_id", "device_id", "user", "received_at", "body_sha256", "signature",
-        "public_key", "body")}
-    if not SHA256.match(f["body_sha256"]):
-        raise ProtocolError(f"{where}: 'body_sha256' is not a SHA-256 hex digest")
+    d = read_obj(raw, where)
+    f = {k: read_field(d, k, str, where) for k in (
+        "batch_id", "device_id", "user", "received_at", "signature", "public_key", "body")}
     manifest = tuple(_item(m, f"{where}.manifest[{n}]")
-                     for n, m in enumerate(_field(raw, "manifest", list, where)))
-    return PlatformBatch(_field(raw, "seq", int, where), manifest=manifest, **f)
+                     for n, m in enumerate(read_list(d, "manifest", where)))
+    return PlatformBatch(read_int(d, "seq", where), body_sha256=read_sha(d, "body_sha256", where),
+                         manifest=manifest, **f)
 
 
 def parse_batches(data: Any, since: int) -> BatchesPage:
     """One page of ``GET /v1/batches``: ascending seqs above ``since``, ``next`` not behind."""
+    d = read_obj(data, "batches")
     batches, last = [], since
-    for n, raw in enumerate(_field(data, "batches", list, "batches")):
+    for n, raw in enumerate(read_list(d, "batches", "batches")):
         batch = _batch(raw, f"batches[{n}]")
         if batch.seq <= last:
             raise ProtocolError(f"batches[{n}]: sequence numbers do not ascend")
         last = batch.seq
         batches.append(batch)
-    nxt, more = _field(data, "next", int, "batches"), data.get("more")
-    if not isinstance(more, bool) or nxt < last or (more and nxt <= since):
+    nxt, more = read_int(d, "next", "batches"), read_field(d, "more", bool, "batches")
+    if nxt < last or (more and nxt <= since):
         raise ProtocolError("batches: 'next' or 'more' is wrong")
     return BatchesPage(batches, nxt, more)
 

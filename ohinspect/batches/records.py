@@ -25,7 +25,7 @@ from ohinspect.progress import Reporter
 from ohinspect.store.migrations import head_revision
 from ohinspect.store.models import RECORD_TYPES
 from ohinspect.store.serialize import canonical_json_parsed, content_hash
-from ohinspect.sync.local import value_parsers
+from ohinspect.sync.local import row_values, value_parsers
 from ohinspect.sync.merge import CheckedChange
 from ohinspect.sync.merge_bulk import tuple_getter
 
@@ -81,13 +81,11 @@ class _Checks:
     out once: this runs for every record of every batch. ``allowed`` holds, per column, the
     exact JSON types its value may have; the types of a payload's values form its signature,
     and a signature once seen to pass is remembered (``passed``), so most records cost one
-    set look-up. ``parsed`` are the dates and timestamps, parsed once into the column values
-    the merge writes."""
+    set look-up."""
 
     values: Callable[[dict[str, Any]], tuple[Any, ...]]
     allowed: tuple[frozenset[type], ...]
     passed: set[tuple[type, ...]]
-    parsed: tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 @lru_cache(maxsize=None)
@@ -96,9 +94,7 @@ def _checks(record_type: str) -> _Checks:
     for kinds, nullable, _ in synced_columns(record_type).values():
         exact = frozenset(kinds) if kinds else _JSON_TYPES - {_NONE}
         allowed.append(exact | {_NONE} if nullable else exact)
-    return _Checks(tuple_getter(list(synced_columns(record_type))), tuple(allowed), set(),
-                   tuple((key, parse) for key, (_, _, parse) in synced_columns(record_type).items()
-                         if parse is not None))
+    return _Checks(tuple_getter(list(synced_columns(record_type))), tuple(allowed), set())
 
 
 def _types_pass(checks: _Checks, payload: dict[str, Any]) -> bool:
@@ -115,24 +111,19 @@ def _types_pass(checks: _Checks, payload: dict[str, Any]) -> bool:
 
 
 def column_values(record_type: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The column values of ``payload`` (as ``ohinspect.sync.local.row_values`` makes them),
-    or None when a value does not have its column's type or a date or timestamp does not
-    parse. Checked and converted in one pass: each date is parsed once. The exact-type look
-    (what ``json.loads`` makes) decides for almost every record; only a payload it does not
+    """The column values of ``payload`` (``ohinspect.sync.local.row_values``), or None when a
+    value does not have its column's type or a date or timestamp does not parse (the
+    conversion is the check: each date is parsed once). The exact-type look (what
+    ``json.loads`` makes) decides the types of almost every record; only a payload it does not
     pass is looked at column by column with ``isinstance``, which decides."""
     checks = _checks(record_type)
     if not _types_pass(checks, payload) and not all(
             _value_ok(*spec, payload[key]) for key, spec in synced_columns(record_type).items()):
         return None
-    values = dict(payload)
     try:
-        for key, parse in checks.parsed:
-            raw = values[key]
-            if raw is not None:
-                values[key] = parse(raw)
+        return row_values(RECORD_TYPES[record_type], payload)
     except (ValueError, OverflowError):  # not a date; out of range once made UTC
         return None
-    return values
 
 
 def _lines(staged: StagedBatch, limits: BatchLimits) -> Iterator[tuple[int, bytes]]:

@@ -64,13 +64,13 @@ def limits() -> Limits:
 
 # --- small strict readers -------------------------------------------------------------------
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
+def read_obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ProtocolError(f"{where}: expected an object, got {type(value).__name__}")
     return value
 
 
-def _get(d: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+def read_field(d: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
          nullable: bool = False) -> Any:
     if key not in d:
         raise ProtocolError(f"{where}: '{key}' is missing")
@@ -87,28 +87,28 @@ def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def _int(d: dict[str, Any], key: str, where: str, nullable: bool = False) -> Any:
-    value = _get(d, key, int, where, nullable)
+def read_int(d: dict[str, Any], key: str, where: str, nullable: bool = False) -> Any:
+    value = read_field(d, key, int, where, nullable)
     if value is not None and value < 0:
         raise ProtocolError(f"{where}: '{key}' is negative")
     return value
 
 
-def _sha(d: dict[str, Any], key: str, where: str, nullable: bool = False) -> Any:
-    value = _get(d, key, str, where, nullable)
+def read_sha(d: dict[str, Any], key: str, where: str, nullable: bool = False) -> Any:
+    value = read_field(d, key, str, where, nullable)
     if value is not None and not SHA256.match(value):
         raise ProtocolError(f"{where}: '{key}' is not a SHA-256 hex digest")
     return value
 
 
-def _list(d: dict[str, Any], key: str, where: str) -> list[Any]:
-    return _get(d, key, list, where)  # type: ignore[no-any-return]
+def read_list(d: dict[str, Any], key: str, where: str) -> list[Any]:
+    return read_field(d, key, list, where)  # type: ignore[no-any-return]
 
 
 def _record_type(d: dict[str, Any], where: str) -> str:
     from ohinspect.store.models import RECORD_TYPES
 
-    value: str = _get(d, "record_type", str, where)
+    value: str = read_field(d, "record_type", str, where)
     if value not in RECORD_TYPES:
         raise ProtocolError(f"{where}: unknown record type '{value}'")
     return value
@@ -135,10 +135,10 @@ class ServerInfo:
 
 
 def parse_info(data: Any) -> ServerInfo:
-    d = _obj(data, "info")
-    return ServerInfo(_int(d, "api_version", "info"), _int(d, "min_api_version", "info"),
-                      _timestamp(_get(d, "server_time", str, "info"), "info.server_time"),
-                      _get(d, "server_id", str, "info"))
+    d = read_obj(data, "info")
+    return ServerInfo(read_int(d, "api_version", "info"), read_int(d, "min_api_version", "info"),
+                      _timestamp(read_field(d, "server_time", str, "info"), "info.server_time"),
+                      read_field(d, "server_id", str, "info"))
 
 
 @dataclass(frozen=True)
@@ -150,12 +150,12 @@ class Enrolment:
 
 
 def parse_enrolment(data: Any) -> Enrolment:
-    d = _obj(data, "enroll")
-    token = _get(d, "device_token", str, "enroll")
+    d = read_obj(data, "enroll")
+    token = read_field(d, "device_token", str, "enroll")
     if not token:
         raise ProtocolError("enroll: 'device_token' is empty")
-    return Enrolment(token, _get(d, "user", str, "enroll"), _get(d, "role", str, "enroll"),
-                     _get(d, "jurisdiction", str, "enroll"))
+    return Enrolment(token, read_field(d, "user", str, "enroll"), read_field(d, "role", str, "enroll"),
+                     read_field(d, "jurisdiction", str, "enroll"))
 
 
 @dataclass(frozen=True)
@@ -193,34 +193,34 @@ class PushResponse:
 
 def parse_push(data: Any, batch_id: str, sent: list[PushItem]) -> PushResponse:
     """Check the answer to a push: the same batch, exactly one result per item sent."""
-    d = _obj(data, "push")
-    if _get(d, "batch_id", str, "push") != batch_id:
+    d = read_obj(data, "push")
+    if read_field(d, "batch_id", str, "push") != batch_id:
         raise ProtocolError("push: the answer is for another batch")
     results = []
-    for n, raw in enumerate(_list(d, "results", "push")):
+    for n, raw in enumerate(read_list(d, "results", "push")):
         where = f"push.results[{n}]"
-        r = _obj(raw, where)
-        outcome = _get(r, "outcome", str, where)
+        r = read_obj(raw, where)
+        outcome = read_field(r, "outcome", str, where)
         if outcome not in OUTCOMES:
             raise ProtocolError(f"{where}: unknown outcome '{outcome}'")
         server_payload = r.get("server_payload")
         if outcome == "conflict":
-            server_payload = _obj(_get(r, "server_payload", dict, where), where)
-            server_hash = _sha(r, "server_hash", where)
+            server_payload = read_obj(read_field(r, "server_payload", dict, where), where)
+            server_hash = read_sha(r, "server_hash", where)
             if content_hash(server_payload) != server_hash:
                 raise ProtocolError(f"{where}: 'server_payload' does not match 'server_hash'")
         else:
-            server_hash = _sha(r, "server_hash", where, nullable=True) if "server_hash" in r else None
+            server_hash = read_sha(r, "server_hash", where, nullable=True) if "server_hash" in r else None
             server_payload = None
         results.append(PushResult(
-            _record_type(r, where), _get(r, "id", str, where), _sha(r, "hash", where), outcome,
+            _record_type(r, where), read_field(r, "id", str, where), read_sha(r, "hash", where), outcome,
             server_hash, server_payload,
-            _int(r, "server_seq", where, nullable=True) if "server_seq" in r else None))
+            read_int(r, "server_seq", where, nullable=True) if "server_seq" in r else None))
     expected = {(i.record_type, i.id, i.hash) for i in sent}
     got = [(r.record_type, r.id, r.hash) for r in results]
     if len(got) != len(set(got)) or set(got) != expected:
         raise ProtocolError("push: the results do not match the records sent")
-    return PushResponse(batch_id, _int(d, "server_seq_high", "push"), results)
+    return PushResponse(batch_id, read_int(d, "server_seq_high", "push"), results)
 
 
 @dataclass(frozen=True)
@@ -230,12 +230,12 @@ class MissingBlob:
 
 
 def parse_missing(data: Any, asked: list[str]) -> list[MissingBlob]:
-    d = _obj(data, "missing")
+    d = read_obj(data, "missing")
     out = []
-    for n, raw in enumerate(_list(d, "missing", "missing")):
-        r = _obj(raw, f"missing[{n}]")
-        out.append(MissingBlob(_sha(r, "sha256", f"missing[{n}]"),
-                               _int(r, "have_bytes", f"missing[{n}]")))
+    for n, raw in enumerate(read_list(d, "missing", "missing")):
+        r = read_obj(raw, f"missing[{n}]")
+        out.append(MissingBlob(read_sha(r, "sha256", f"missing[{n}]"),
+                               read_int(r, "have_bytes", f"missing[{n}]")))
     if not {m.sha256 for m in out} <= set(asked):
         raise ProtocolError("missing: names a file that was not asked about")
     return out
@@ -262,16 +262,16 @@ class ChangesPage:
 def parse_changes(data: Any, since: int) -> ChangesPage:
     """Check one page of ``GET /v1/changes``: ascending seqs above ``since``, each payload
     hashing to its ``hash`` and naming its own id."""
-    d = _obj(data, "changes")
+    d = read_obj(data, "changes")
     items: list[Change] = []
     last = since
-    for n, raw in enumerate(_list(d, "items", "changes")):
+    for n, raw in enumerate(read_list(d, "items", "changes")):
         where = f"changes.items[{n}]"
-        r = _obj(raw, where)
-        payload = _obj(_get(r, "payload", dict, where), where + ".payload")
-        item = Change(_record_type(r, where), _get(r, "id", str, where), _sha(r, "hash", where),
-                      payload, _int(r, "server_seq", where), _get(r, "author", str, where),
-                      _get(r, "device_id", str, where))
+        r = read_obj(raw, where)
+        payload = read_obj(read_field(r, "payload", dict, where), where + ".payload")
+        item = Change(_record_type(r, where), read_field(r, "id", str, where), read_sha(r, "hash", where),
+                      payload, read_int(r, "server_seq", where), read_field(r, "author", str, where),
+                      read_field(r, "device_id", str, where))
         if payload.get("id") != item.id:
             raise ProtocolError(f"{where}: the payload is for another record")
         if content_hash(payload) != item.hash:
@@ -280,8 +280,8 @@ def parse_changes(data: Any, since: int) -> ChangesPage:
             raise ProtocolError(f"{where}: sequence numbers do not ascend")
         last = item.server_seq
         items.append(item)
-    nxt = _int(d, "next", "changes")
-    more = _get(d, "more", bool, "changes")
+    nxt = read_int(d, "next", "changes")
+    more = read_field(d, "more", bool, "changes")
     if nxt < last or (more and nxt <= since):
         raise ProtocolError("changes: 'next' does not move forward")
     return ChangesPage(items, nxt, more)
@@ -294,18 +294,18 @@ class TypeDigest:
 
 
 def parse_check(data: Any) -> dict[str, TypeDigest]:
-    d = _obj(_get(_obj(data, "check"), "types", dict, "check"), "check.types")
+    d = read_obj(read_field(read_obj(data, "check"), "types", dict, "check"), "check.types")
     out = {}
     for name, raw in d.items():
-        r = _obj(raw, f"check.types.{name}")
-        out[name] = TypeDigest(_int(r, "count", f"check.types.{name}"),
-                               _sha(r, "digest", f"check.types.{name}"))
+        r = read_obj(raw, f"check.types.{name}")
+        out[name] = TypeDigest(read_int(r, "count", f"check.types.{name}"),
+                               read_sha(r, "digest", f"check.types.{name}"))
     return out
 
 
 def parse_error(data: Any) -> tuple[str, str]:
     """``{"error": code, "detail": text}`` — ``detail`` may be absent."""
-    d = _obj(data, "error")
-    code = _get(d, "error", str, "error")
+    d = read_obj(data, "error")
+    code = read_field(d, "error", str, "error")
     detail = d.get("detail", "")
     return code, detail if isinstance(detail, str) else str(detail)
